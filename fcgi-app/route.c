@@ -1,0 +1,163 @@
+/*
+ * The route table: {method, pattern, handler, operation, flags}, and the
+ * request pipeline that runs before any handler: route lookup (404/405),
+ * body size (413), content type (415), JSON syntax (400).  Authentication
+ * and the permission table (keyed by the operation) slot in here too.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "conf.h"
+#include "jsonutil.h"
+#include "xmalloc.h"
+
+static const struct api_route api_routes[] = {
+	{ API_GET,	"/v1/health",		h_health,	API_OP_HEALTH,	0 },
+	{ API_GET,	"/v1/openapi.json",	h_openapi,	API_OP_OPENAPI,	0 },
+	{ API_POST,	"/v1/debug/echo",	h_debug_echo,	API_OP_DEBUG,	ROUTE_BODY | ROUTE_DEBUG },
+};
+
+#define API_NROUTES	(sizeof(api_routes) / sizeof(api_routes[0]))
+
+/* Prints the table as "METHOD PATTERN" lines (cron-api --routes). */
+void
+api_routes_print(void)
+{
+	size_t	i;
+
+	for (i = 0; i < API_NROUTES; i++)
+		printf("%s %s\n", api_method_name(api_routes[i].method),
+		    api_routes[i].pattern);
+}
+
+/*
+ * Matches path against pattern; ":name" segments match one non-empty
+ * segment, captured into params (pointers into buf, a copy of path that
+ * the caller frees).  Returns the number of captures, or -1.
+ */
+static int
+match(const char *pattern, const char *path, char **buf,
+    const char **params)
+{
+	const char	*pp = pattern;
+	char		*b, *ends[API_MAX_PARAMS];
+	size_t		 n = 0, i, plen, slen;
+
+	*buf = b = xstrdup(path);
+	for (;;) {
+		if (*pp == '\0' && *b == '\0')
+			break;
+		if (*pp++ != '/' || *b++ != '/')
+			return -1;
+		plen = strcspn(pp, "/");
+		slen = strcspn(b, "/");
+		if (*pp == ':') {
+			if (slen == 0 || n == API_MAX_PARAMS)
+				return -1;
+			params[n] = b;
+			ends[n++] = b + slen;
+		} else if (plen != slen || strncmp(pp, b, slen) != 0)
+			return -1;
+		pp += plen;
+		b += slen;
+	}
+	for (i = 0; i < n; i++)
+		*ends[i] = '\0';
+	return (int)n;
+}
+
+/*
+ * Finds the route for req.  Returns it, or NULL with *allow listing the
+ * methods the path does support ("" when the path is unknown).
+ */
+static const struct api_route *
+lookup(struct api_req *req, char *allow, size_t allowsz)
+{
+	const char	*params[API_MAX_PARAMS];
+	char		*buf;
+	size_t		 i;
+	int		 n;
+
+	allow[0] = '\0';
+	for (i = 0; i < API_NROUTES; i++) {
+		if ((api_routes[i].flags & ROUTE_DEBUG) &&
+		    !req->ctx->conf->api_debug_routes)
+			continue;
+		n = match(api_routes[i].pattern, req->path, &buf, params);
+		if (n < 0) {
+			free(buf);
+			continue;
+		}
+		if (api_routes[i].method == req->method) {
+			free(req->pathbuf);
+			req->pathbuf = buf;
+			memcpy(req->params, params, sizeof(params));
+			req->nparams = (size_t)n;
+			return &api_routes[i];
+		}
+		free(buf);
+		if (strstr(allow, api_method_name(api_routes[i].method)))
+			continue;
+		snprintf(allow + strlen(allow), allowsz - strlen(allow),
+		    "%s%s", allow[0] ? ", " : "",
+		    api_method_name(api_routes[i].method));
+		if (api_routes[i].method == API_GET)
+			snprintf(allow + strlen(allow),
+			    allowsz - strlen(allow), ", HEAD");
+	}
+	return NULL;
+}
+
+/*
+ * Checks and parses the body: a write that carries or expects a body must
+ * be application/json, and its JSON must parse within the bounds.
+ * Returns 0, or -1 after answering the error.
+ */
+static int
+prepare_body(struct api_req *req)
+{
+	enum cron_json_err	 jerr;
+	int			 write;
+
+	if (api_read_body(req) == -1)
+		return -1;
+	write = req->method == API_POST || req->method == API_PUT ||
+	    req->method == API_PATCH;
+	if (!write || (req->body_len == 0 && !(req->route->flags & ROUTE_BODY)))
+		return 0;
+	if (!api_json_content_type(api_param(req, "CONTENT_TYPE"))) {
+		api_error(req, API_E_UNSUPPORTED_MEDIA_TYPE, NULL, NULL);
+		return -1;
+	}
+	jerr = cron_json_parse(req->body, req->body_len,
+	    req->ctx->conf->api_max_json_depth, &req->json);
+	if (jerr != CRON_JSON_OK) {
+		api_error(req, API_E_INVALID_JSON, cron_json_errstr(jerr),
+		    NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the pipeline for req and the route's handler; always answers. */
+void
+api_dispatch(struct api_req *req)
+{
+	char	allow[128];
+
+	if ((req->route = lookup(req, allow, sizeof(allow))) == NULL) {
+		if (allow[0] == '\0') {
+			api_error(req, API_E_NOT_FOUND, "no such route", NULL);
+			return;
+		}
+		api_header(req, "Allow", "%s", allow);
+		api_error(req, API_E_METHOD_NOT_ALLOWED, NULL, NULL);
+		return;
+	}
+	if (prepare_body(req) == -1)
+		return;
+	req->route->handler(req);
+}

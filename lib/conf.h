@@ -1,0 +1,59 @@
+/* The one configuration file shared by every program (SPEC §1). */
+#ifndef CRON_CONF_H
+#define CRON_CONF_H
+
+#include <stddef.h>
+
+struct cron_conf {
+	/* database */
+	char	*db_host;
+	int	 db_port;
+	char	*db_socket;
+	char	*db_user;
+	char	*db_password;
+	char	*db_name;
+	int	 db_connect_timeout;
+	int	 db_io_timeout;
+	/* cron-api */
+	int	 api_workers;
+	int	 api_max_requests;
+	int	 api_backlog;
+	int	 api_max_body;
+	int	 api_max_json_depth;
+	int	 api_drain_seconds;
+	int	 api_debug_routes;
+	/* shared */
+	char	*public_url;
+	char	*sql_dir;
+	int	 allow_private_targets;
+	char	*mail_dir;
+	char	*smtp_url;
+};
+
+enum conf_type {
+	CONF_INT,
+	CONF_BOOL,
+	CONF_STR,
+	CONF_TYPE__MAX
+};
+
+/* One row of the validation table: name, type, bounds, default. */
+struct conf_key {
+	const char	*name;
+	enum conf_type	 type;
+	size_t		 off;
+	long long	 min;	/* INT: value bounds; STR: length bounds */
+	long long	 max;
+	const char	*def;
+};
+
+const char	*conf_default_path(void);
+const char	*conf_path(const char *);
+void		 conf_defaults(struct cron_conf *);
+int		 conf_load(struct cron_conf *, const char *, char *, size_t);
+int		 conf_parse(struct cron_conf *, const char *, const char *,
+		    char *, size_t);
+void		 conf_free(struct cron_conf *);
+const struct conf_key *conf_keys(size_t *);
+
+#endif

@@ -1,0 +1,16 @@
+/* Cryptographic primitives shared by every program (OpenSSL libcrypto). */
+#ifndef CRON_CRYPTO_H
+#define CRON_CRYPTO_H
+
+#include <stddef.h>
+
+#define CRON_SHA256_LEN		32
+#define CRON_SHA256_HEXLEN	64
+
+void	cron_random_bytes(void *, size_t);
+void	cron_sha256(const void *, size_t, unsigned char[CRON_SHA256_LEN]);
+void	cron_sha256_hex(const void *, size_t, char[CRON_SHA256_HEXLEN + 1]);
+int	cron_ct_equal(const void *, const void *, size_t);
+void	cron_hex(const unsigned char *, size_t, char *);
+
+#endif

@@ -1,0 +1,225 @@
+# t/lib-stack.sh: start the real stack for a test script: a MariaDB server
+# (shared when CRON_TEST_DB_SOCKET is set, else private to the script), a
+# fresh database and user, cron-api, and nginx from the development
+# template.  Source it after test-lib.sh.  Everything started here is
+# stopped when the script ends.
+
+STACK_SOCKDIR=$(mktemp -d /tmp/cront.XXXXXX)	# UNIX socket paths must be short
+test_atexit "rm -rf '$STACK_SOCKDIR'"
+: "${CRON_TEST_WRAP:=}"
+
+stack_mysql() {
+	mariadb --no-defaults -S "$DB_SOCKET" -uroot -N -B "$@"
+}
+
+# stack_db_template: a pristine datadir, made once per build tree.
+stack_db_template() {
+	local tpl=$TEST_BUILDDIR/t/.db-template
+	(
+		flock 9
+		test -d "$tpl" && exit 0
+		rm -rf "$tpl.tmp"
+		mariadb-install-db --no-defaults --user="$(id -un)" \
+			--auth-root-authentication-method=normal --skip-test-db \
+			--datadir="$tpl.tmp" >"$TEST_BUILDDIR/t/.db-template.log" 2>&1 &&
+		mv "$tpl.tmp" "$tpl"
+	) 9>"$TEST_BUILDDIR/t/.db-template.lock"
+}
+
+# stack_db_boot DATADIR SOCKET: start mariadbd on DATADIR (made from the
+# template if missing) and wait until it answers.  Sets DB_PID.
+stack_db_boot() {
+	local datadir=$1 sock=$2
+	if ! test -d "$datadir"; then
+		stack_db_template && cp -a "$TEST_BUILDDIR/t/.db-template" "$datadir" ||
+			return 1
+	fi
+	mariadbd --no-defaults --user="$(id -un)" --datadir="$datadir" \
+		--socket="$sock" --skip-networking --pid-file="$datadir/mariadbd.pid" \
+		--log-error="$datadir/error.log" --skip-name-resolve \
+		--innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
+		--innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+		</dev/null >/dev/null 2>&1 &
+	DB_PID=$!
+	DB_DATADIR=$datadir
+	test_wait_for 30 mariadb-admin --no-defaults -S "$sock" -uroot ping
+}
+
+# stack_db_start: a fresh database and user for this script.
+stack_db_start() {
+	if test -n "${CRON_TEST_DB_SOCKET:-}" && test -z "${STACK_PRIVATE_DB:-}"; then
+		DB_SOCKET=$CRON_TEST_DB_SOCKET
+	else
+		DB_SOCKET=$STACK_SOCKDIR/db.sock
+		stack_db_boot "$TRASH_DIRECTORY/db" "$DB_SOCKET" || return 1
+		test_atexit "stack_db_stop"
+	fi
+	DB_NAME=t_$(printf '%s' "$this_test" | tr -c 'a-z0-9' _ | cut -c1-40)_$$
+	DB_USER=u_$$_$RANDOM
+	DB_PASS=$(openssl rand -hex 16)
+	stack_mysql -e "CREATE DATABASE $DB_NAME;
+		CREATE USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
+		GRANT ALL ON $DB_NAME.* TO '$DB_USER'@'localhost';" || return 1
+	test_atexit "stack_mysql -e \"DROP DATABASE IF EXISTS $DB_NAME; DROP USER IF EXISTS '$DB_USER'@'localhost'\""
+}
+
+# stack_db_stop: stop the private server (for restart tests).
+stack_db_stop() {
+	test -n "${DB_PID:-}" || return 0
+	kill "$DB_PID" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$DB_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$DB_PID" 2>/dev/null
+	wait "$DB_PID" 2>/dev/null
+	DB_PID=
+}
+
+# stack_db_restart: start the private server again on the same datadir.
+stack_db_restart() {
+	stack_db_boot "$DB_DATADIR" "$DB_SOCKET"
+}
+
+# stack_sql SQL: run SQL in this script's database as its user.
+stack_sql() {
+	mariadb --no-defaults -S "$DB_SOCKET" -u"$DB_USER" -p"$DB_PASS" \
+		-N -B "$DB_NAME" -e "$1"
+}
+
+# stack_conf [EXTRA LINES]: write cron.conf for this script; sets CRON_CONF.
+stack_conf() {
+	CRON_CONF=$TRASH_DIRECTORY/cron.conf
+	export CRON_CONF
+	cat >"$CRON_CONF" <<-CONF
+	# written by t/lib-stack.sh for $this_test
+	db_socket = $DB_SOCKET
+	db_user = $DB_USER
+	db_password = $DB_PASS
+	db_name = $DB_NAME
+	db_connect_timeout = 2
+	api_workers = ${STACK_WORKERS:-3}
+	sql_dir = $TEST_SRCDIR/sql
+	public_url = http://127.0.0.1
+	allow_private_targets = 1
+	mail_dir = $TRASH_DIRECTORY/mail
+	CONF
+	if test $# -gt 0; then printf '%s\n' "$@" >>"$CRON_CONF"; fi
+	chmod 600 "$CRON_CONF"
+}
+
+stack_migrate() {
+	cron-admin migrate
+}
+
+# stack_api_start [ARGS]: start cron-api on a UNIX socket; sets API_PID, API_SOCK.
+stack_api_start() {
+	API_SOCK=$STACK_SOCKDIR/api.sock
+	API_LOG=$TRASH_DIRECTORY/api.log
+	: >>"$API_LOG"
+	local before
+	before=$(grep -c 'ready:' "$API_LOG")
+	$CRON_TEST_WRAP "$TEST_BUILDDIR/cron-api" --listen "$API_SOCK" "$@" \
+		</dev/null >>"$API_LOG" 2>&1 &
+	API_PID=$!
+	test_atexit "stack_api_stop"
+	test_wait_for 30 stack_api_ready_ "$before"
+}
+
+stack_api_ready_() {
+	test "$(grep -c 'ready:' "$API_LOG")" -gt "$1"
+}
+
+stack_api_stop() {
+	test -n "${API_PID:-}" || return 0
+	kill -TERM "$API_PID" 2>/dev/null
+	for _ in $(seq 300); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$API_PID" 2>/dev/null
+	wait "$API_PID" 2>/dev/null
+	API_PID=
+}
+
+# stack_api_workers: the pids of cron-api's current workers.
+stack_api_workers() {
+	pgrep -P "$API_PID"
+}
+
+stack_free_port() {
+	perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1,
+		LocalAddr => "127.0.0.1", LocalPort => 0, ReuseAddr => 1)->sockport, "\n"'
+}
+
+# stack_cert DIR: a self-signed certificate for 127.0.0.1/localhost.
+stack_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-days 3 -subj /CN=localhost \
+		-addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+		-keyout "$1/dev.key" -out "$1/dev.crt" >/dev/null 2>&1
+}
+
+# stack_nginx_start: nginx from nginx/dev.conf.in in front of cron-api;
+# sets HTTP_PORT, HTTPS_PORT, BASE_URL, TLS_URL, NGINX_PREFIX.
+stack_nginx_start() {
+	NGINX_PREFIX=$TRASH_DIRECTORY/nginx
+	mkdir -p "$NGINX_PREFIX/logs" "$NGINX_PREFIX/tmp"
+	stack_cert "$NGINX_PREFIX" || return 1
+	local try
+	for try in 1 2 3; do
+		HTTP_PORT=$(stack_free_port) HTTPS_PORT=$(stack_free_port)
+		"$TEST_SRCDIR/dev/render-nginx" "$TEST_SRCDIR/nginx" \
+			"$NGINX_PREFIX" "$HTTP_PORT" "$HTTPS_PORT" "$API_SOCK" \
+			"${AUTH_SOCK:-$API_SOCK}" || return 1
+		nginx -p "$NGINX_PREFIX" -c "$NGINX_PREFIX/nginx.conf" \
+			-e "$NGINX_PREFIX/logs/error.log" </dev/null >/dev/null 2>&1 &&
+			break
+	done
+	test_atexit "stack_nginx_stop"
+	BASE_URL=http://127.0.0.1:$HTTP_PORT
+	TLS_URL=https://127.0.0.1:$HTTPS_PORT
+	CA_CERT=$NGINX_PREFIX/dev.crt
+	test_wait_for 10 test -s "$NGINX_PREFIX/nginx.pid"
+}
+
+stack_nginx_stop() {
+	test -s "$NGINX_PREFIX/nginx.pid" || return 0
+	local pid
+	pid=$(cat "$NGINX_PREFIX/nginx.pid")
+	kill -QUIT "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+	rm -f "$NGINX_PREFIX/nginx.pid"
+}
+
+# stack_up: database, migrations, cron-api and nginx, in that order.
+stack_up() {
+	stack_db_start && stack_conf "$@" && stack_migrate >/dev/null &&
+	stack_api_start && stack_nginx_start
+}
+
+# http METHOD PATH [CURL ARGS]: a request through nginx.  Sets STATUS;
+# the body is in ./body and the headers in ./headers.
+http() {
+	local method=$1 path=$2
+	shift 2
+	STATUS=$(curl -sS -o body -D headers -w '%{http_code}' -X "$method" \
+		"$@" "${URL:-$BASE_URL}$path")
+}
+
+# expect_status CODE: STATUS must be CODE (shows the response if not).
+expect_status() {
+	test "$STATUS" = "$1" && return 0
+	echo >&2 "expected HTTP $1, got $STATUS"
+	cat >&2 headers body 2>/dev/null
+	return 1
+}
+
+# expect_error CODE STATUS: the body is the error envelope with CODE.
+expect_error() {
+	expect_status "$2" &&
+	jq -e --arg c "$1" '.error.code == $c and (.error.message | type) == "string"
+		and (.error.details | type) == "object" and (keys == ["error"])' body >/dev/null ||
+	{ echo >&2 "expected error $1:"; cat >&2 body; return 1; }
+}
+
+# header NAME: the value of response header NAME (case-insensitive).
+header() {
+	tr -d '\r' <headers | awk -v n="$(echo "$1" | tr A-Z a-z)" -F': ' \
+		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
+}
