@@ -2,7 +2,9 @@
  * Identifiers: 25 characters of [0-9a-z] starting with 'c' (cuid-like).
  *   c | 9 chars: milliseconds since the epoch, base 36 (sorts until year 5138)
  *     | 4 chars: a per-process counter, so ids made in one millisecond by one
- *                process still sort in creation order
+ *                process still sort in creation order; it restarts at a
+ *                random value below 36^4 / 2 each new millisecond, so it
+ *                cannot wrap inside one (that would take 839809 ids)
  *     | 11 chars: random (about 57 bits), so processes never collide
  * The time prefix makes new rows append to B-tree indexes.
  */
@@ -30,17 +32,20 @@ void
 cron_id_at(char out[CRON_ID_LEN + 1], int64_t ms)
 {
 	static uint32_t	 counter;
-	static int	 seeded;
+	static int64_t	 last_ms = -1;
 	unsigned char	 rnd[11];
 	int		 i;
 
-	if (!seeded) {
+	if (ms < 0)
+		ms = 0;
+	if (ms != last_ms) {
 		cron_random_bytes(&counter, sizeof(counter));
-		seeded = 1;
+		counter %= 36 * 36 * 36 * 36 / 2;
+		last_ms = ms;
 	}
 	cron_random_bytes(rnd, sizeof(rnd));
 	out[0] = 'c';
-	put36(out + 1, 9, ms < 0 ? 0 : (uint64_t)ms);
+	put36(out + 1, 9, (uint64_t)ms);
 	put36(out + 10, 4, counter++ % (36 * 36 * 36 * 36));
 	for (i = 0; i < 11; i++)
 		out[14 + i] = b36[rnd[i] % 36];

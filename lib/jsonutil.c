@@ -48,8 +48,8 @@ cron_utf8_valid(const char *str, size_t n)
 
 /*
  * Parses len bytes of text as one JSON value nested at most depth deep.
- * On success *out is an owned object (json_object_put it); on error *out
- * is NULL and the cause is returned.
+ * On success *out is an owned object (json_object_put it), NULL for the
+ * JSON literal null; on error *out is NULL and the cause is returned.
  */
 enum cron_json_err
 cron_json_parse(const char *text, size_t len, int depth,
@@ -58,6 +58,7 @@ cron_json_parse(const char *text, size_t len, int depth,
 	struct json_tokener	*tok;
 	enum json_tokener_error	 jerr;
 	enum cron_json_err	 rc = CRON_JSON_OK;
+	size_t			 end;
 
 	*out = NULL;
 	if (!cron_utf8_valid(text, len))
@@ -69,9 +70,13 @@ cron_json_parse(const char *text, size_t len, int depth,
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	*out = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_success &&
-	    json_tokener_get_parse_end(tok) < len)
+	end = json_tokener_get_parse_end(tok);
+	if ((jerr = json_tokener_get_error(tok)) == json_tokener_continue) {
+		/* A bare number or literal ends only at the end of input. */
+		*out = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+	}
+	if (jerr == json_tokener_success && end < len)
 		rc = CRON_JSON_SYNTAX;	/* trailing bytes after the value */
 	else if (jerr == json_tokener_error_depth)
 		rc = CRON_JSON_DEPTH;
