@@ -223,3 +223,14 @@ header() {
 	tr -d '\r' <headers | awk -v n="$(echo "$1" | tr A-Z a-z)" -F': ' \
 		'tolower($1) == n { sub(/^[^:]*: /, ""); print; exit }'
 }
+
+# After the last test: stop the services, then fail if any of their logs
+# holds a sanitizer or valgrind report (a worker that died of one is
+# replaced by the pool, so the requests alone would not show it).
+test_before_done_hook() {
+	test_expect_success 'services stopped; their logs have no sanitizer or valgrind reports' '
+		test_run_final_cleanup_ &&
+		! grep -E "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|==[0-9]+== (Invalid|Conditional|Use of uninit|Mismatched|Source and dest|Syscall param)|definitely lost: [1-9]" \
+			"$TRASH_DIRECTORY"/*.log /dev/null
+	'
+}

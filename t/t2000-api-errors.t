@@ -55,7 +55,8 @@ test_expect_success 'a write without a JSON content type is 415' '
 '
 
 test_expect_success 'malformed JSON is 400 invalid_json' '
-	for b in "{" "{\"a\":}" "[1,2" "{} {}" "nul" "{\"a\":1,}" "" " "; do
+	for b in "{" "{\"a\":}" "[1,2" "{} {}" "nul" "{\"a\":1,}" "" " " \
+		"NaN" "[01]" "{'"'"'a'"'"':1}" "[1.]" "{\"u\":\"a\\u0000b\"}"; do
 		http POST /v1/debug/echo -H "Content-Type: application/json" -d "$b" &&
 		expect_error invalid_json 400 || return 1
 	done

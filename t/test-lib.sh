@@ -103,6 +103,10 @@ skip_all() {
 }
 
 test_done() {
+	# A library may check what the stopped services left behind.
+	if declare -F test_before_done_hook >/dev/null; then
+		test_before_done_hook
+	fi
 	test_run_final_cleanup_
 	echo "1..$test_count"
 	if test "$test_failure" = 0; then

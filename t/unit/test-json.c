@@ -188,6 +188,216 @@ test_parse(void)
 	}
 }
 
+/*
+ * Strict RFC 8259 recognition.  Every case is run through cron_json_check
+ * and cron_json_parse, which must agree: json-c alone accepts several of
+ * the rejects (NaN, "1.", "-01", single quotes, raw control characters).
+ */
+static const struct {
+	const char		*s;
+	size_t			 len;
+	enum cron_json_err	 want;
+	const char		*what;
+} check_cases[] = {
+	/* Not numbers at all, though json-c reads them as doubles. */
+	{ T("NaN"), CRON_JSON_SYNTAX, "NaN" },
+	{ T("[NaN]"), CRON_JSON_SYNTAX, "NaN in an array" },
+	{ T("nan"), CRON_JSON_SYNTAX, "lower-case nan" },
+	{ T("-NaN"), CRON_JSON_SYNTAX, "-NaN" },
+	{ T("Infinity"), CRON_JSON_SYNTAX, "Infinity" },
+	{ T("-Infinity"), CRON_JSON_SYNTAX, "-Infinity" },
+	{ T("{\"a\":-Infinity}"), CRON_JSON_SYNTAX, "-Infinity as a member" },
+	{ T("[infinity]"), CRON_JSON_SYNTAX, "lower-case infinity" },
+	{ T("-inf"), CRON_JSON_SYNTAX, "-inf" },
+	/* Number grammar. */
+	{ T("1."), CRON_JSON_SYNTAX, "no digit after the point" },
+	{ T("[1.]"), CRON_JSON_SYNTAX, "1. in an array" },
+	{ T("1.e5"), CRON_JSON_SYNTAX, "1.e5" },
+	{ T("-01"), CRON_JSON_SYNTAX, "-01" },
+	{ T("01"), CRON_JSON_SYNTAX, "01" },
+	{ T("00"), CRON_JSON_SYNTAX, "00" },
+	{ T("-00"), CRON_JSON_SYNTAX, "-00" },
+	{ T("00.5"), CRON_JSON_SYNTAX, "00.5" },
+	{ T("+1"), CRON_JSON_SYNTAX, "leading plus" },
+	{ T(".5"), CRON_JSON_SYNTAX, "leading point" },
+	{ T("-.5"), CRON_JSON_SYNTAX, "minus then point" },
+	{ T("-"), CRON_JSON_SYNTAX, "minus alone" },
+	{ T("--1"), CRON_JSON_SYNTAX, "two minus signs" },
+	{ T("-+1"), CRON_JSON_SYNTAX, "minus plus" },
+	{ T("1e"), CRON_JSON_SYNTAX, "exponent without digits" },
+	{ T("1e+"), CRON_JSON_SYNTAX, "signed exponent without digits" },
+	{ T("1E-"), CRON_JSON_SYNTAX, "1E-" },
+	{ T("1e5.5"), CRON_JSON_SYNTAX, "fractional exponent" },
+	{ T("1.5.5"), CRON_JSON_SYNTAX, "two points" },
+	{ T("1ee5"), CRON_JSON_SYNTAX, "two e" },
+	{ T("0x10"), CRON_JSON_SYNTAX, "hex" },
+	{ T("1_000"), CRON_JSON_SYNTAX, "digit separator" },
+	{ T("- 1"), CRON_JSON_SYNTAX, "space after minus" },
+	{ T("-0"), CRON_JSON_OK, "-0" },
+	{ T("-0.0"), CRON_JSON_OK, "-0.0" },
+	{ T("0.0e-0"), CRON_JSON_OK, "0.0e-0" },
+	{ T("1E+2"), CRON_JSON_OK, "1E+2" },
+	{ T("1e+2"), CRON_JSON_OK, "1e+2" },
+	{ T("1E2"), CRON_JSON_OK, "1E2" },
+	{ T("-1.25e-3"), CRON_JSON_OK, "-1.25e-3" },
+	{ T("0.000001"), CRON_JSON_OK, "0.000001" },
+	{ T("1e999"), CRON_JSON_OK, "exponent past double range" },
+	{ T("-1e-999"), CRON_JSON_OK, "tiny exponent" },
+	{ T("1e0000000000000000000001"), CRON_JSON_OK, "long exponent" },
+	{ T("1.7976931348623157e308"), CRON_JSON_OK, "DBL_MAX" },
+	{ T("123456789012345678901234567890"), CRON_JSON_OK,
+	  "integer past int64" },
+	{ T("-9223372036854775809"), CRON_JSON_OK, "one below INT64_MIN" },
+	{ T("[-0,0,0.5,10,1e1]"), CRON_JSON_OK, "numbers in an array" },
+	/* Quotes and strings. */
+	{ T("{'a':1}"), CRON_JSON_SYNTAX, "single-quoted key" },
+	{ T("['a']"), CRON_JSON_SYNTAX, "single-quoted string" },
+	{ T("'a'"), CRON_JSON_SYNTAX, "single-quoted top level" },
+	{ T("\"a\x01" "b\""), CRON_JSON_SYNTAX, "raw U+0001" },
+	{ T("\"\t\""), CRON_JSON_SYNTAX, "raw tab" },
+	{ T("\"a\nb\""), CRON_JSON_SYNTAX, "raw newline" },
+	{ T("\"\r\""), CRON_JSON_SYNTAX, "raw CR" },
+	{ T("\"\x1f\""), CRON_JSON_SYNTAX, "raw U+001F" },
+	{ T("\"\0\""), CRON_JSON_SYNTAX, "raw NUL" },
+	{ T("{\"a\x02\":1}"), CRON_JSON_SYNTAX, "raw U+0002 in a key" },
+	{ T("\"\x7f\""), CRON_JSON_OK, "raw DEL is legal" },
+	{ T("\" \""), CRON_JSON_OK, "space is legal" },
+	{ T("\"\""), CRON_JSON_OK, "empty string" },
+	{ T("\"caf\xc3\xa9 \xf0\x9f\x98\x80\""), CRON_JSON_OK, "UTF-8 text" },
+	{ T("\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041 \\uabcd \\uABCD\""),
+	  CRON_JSON_OK, "every legal escape" },
+	{ T("\"\\uD83D\\uDE00\""), CRON_JSON_OK, "surrogate pair escape" },
+	{ T("\"\\u0000\""), CRON_JSON_SYNTAX, "escaped NUL is refused (policy)" },
+	{ T("\"\\ud800\""), CRON_JSON_OK, "lone high surrogate escape" },
+	{ T("\"\\udc00x\""), CRON_JSON_OK, "lone low surrogate escape" },
+	{ T("\"\\x41\""), CRON_JSON_SYNTAX, "hex escape" },
+	{ T("\"\\q\""), CRON_JSON_SYNTAX, "unknown escape" },
+	{ T("\"\\'\""), CRON_JSON_SYNTAX, "escaped single quote" },
+	{ T("\"\\0\""), CRON_JSON_SYNTAX, "octal escape" },
+	{ T("\"\\U0041\""), CRON_JSON_SYNTAX, "upper-case U escape" },
+	{ T("\"\\u12\""), CRON_JSON_SYNTAX, "two-digit u escape" },
+	{ T("\"\\u123\""), CRON_JSON_SYNTAX, "three-digit u escape" },
+	{ T("\"\\u12G4\""), CRON_JSON_SYNTAX, "non-hex in u escape" },
+	{ T("\"a\\u0000b\""), CRON_JSON_SYNTAX, "U+0000 escape in a value (policy)" },
+	{ T("{\"a\\u0000\":1}"), CRON_JSON_SYNTAX, "U+0000 escape in a name (policy)" },
+	{ T("\"\\u0001\\u00000\""), CRON_JSON_SYNTAX, "U+0000 after another escape" },
+	{ T("\"\\u0001\""), CRON_JSON_OK, "U+0001 escape is fine" },
+	{ T("\"\\u\""), CRON_JSON_SYNTAX, "empty u escape" },
+	{ T("\"\\\0\""), CRON_JSON_SYNTAX, "escaped raw NUL" },
+	{ T("\"\\\""), CRON_JSON_SYNTAX, "escaped closing quote" },
+	{ T("\"\\"), CRON_JSON_SYNTAX, "backslash at the end" },
+	/* Literals. */
+	{ T("true"), CRON_JSON_OK, "true" },
+	{ T("false"), CRON_JSON_OK, "false" },
+	{ T("null"), CRON_JSON_OK, "null" },
+	{ T("[true,false,null]"), CRON_JSON_OK, "literals in an array" },
+	{ T("True"), CRON_JSON_SYNTAX, "True" },
+	{ T("NULL"), CRON_JSON_SYNTAX, "NULL" },
+	{ T("fals"), CRON_JSON_SYNTAX, "fals" },
+	{ T("t"), CRON_JSON_SYNTAX, "t" },
+	{ T("nulll"), CRON_JSON_SYNTAX, "nulll" },
+	{ T("truefalse"), CRON_JSON_SYNTAX, "two literals run together" },
+	{ T("null1"), CRON_JSON_SYNTAX, "literal then number" },
+	{ T("undefined"), CRON_JSON_SYNTAX, "undefined" },
+	/* Comments. */
+	{ T("/* c */ 1"), CRON_JSON_SYNTAX, "leading block comment" },
+	{ T("1 // c"), CRON_JSON_SYNTAX, "trailing line comment" },
+	{ T("[1 /* c */]"), CRON_JSON_SYNTAX, "comment in an array" },
+	{ T("{\"a\"://c\n1}"), CRON_JSON_SYNTAX, "comment before a value" },
+	{ T("# c\n1"), CRON_JSON_SYNTAX, "shell comment" },
+	/* Whitespace is space, tab, CR and LF only. */
+	{ T(" \t\r\n1 \t\r\n"), CRON_JSON_OK, "all four whitespace bytes" },
+	{ T("[ 1 , 2 ]"), CRON_JSON_OK, "spaces around commas" },
+	{ T("{ \"a\" : 1 , \"b\" : [ ] }"), CRON_JSON_OK, "spaced object" },
+	{ T("\f1"), CRON_JSON_SYNTAX, "form feed" },
+	{ T("\v1"), CRON_JSON_SYNTAX, "vertical tab" },
+	{ T("\xc2\xa0" "1"), CRON_JSON_SYNTAX, "no-break space" },
+	{ T("\xef\xbb\xbf{}"), CRON_JSON_SYNTAX, "UTF-8 BOM" },
+	{ T("{}\xef\xbb\xbf"), CRON_JSON_SYNTAX, "trailing BOM" },
+	{ T("\0" "1"), CRON_JSON_SYNTAX, "NUL before the value" },
+	{ T("1\0"), CRON_JSON_SYNTAX, "NUL after the value" },
+	/* Containers. */
+	{ T("[]"), CRON_JSON_OK, "empty array" },
+	{ T("{}"), CRON_JSON_OK, "empty object" },
+	{ T("[ ]"), CRON_JSON_OK, "spaced empty array" },
+	{ T("{\n}"), CRON_JSON_OK, "spaced empty object" },
+	{ T("[[],{},[{}]]"), CRON_JSON_OK, "empty containers in an array" },
+	{ T("{\"\":{}}"), CRON_JSON_OK, "empty key" },
+	{ T("{\"a\":1,\"a\":2}"), CRON_JSON_OK, "duplicate keys" },
+	{ T("[1,]"), CRON_JSON_SYNTAX, "trailing comma in an array" },
+	{ T("{\"a\":1,}"), CRON_JSON_SYNTAX, "trailing comma in an object" },
+	{ T("[,1]"), CRON_JSON_SYNTAX, "leading comma" },
+	{ T("[,]"), CRON_JSON_SYNTAX, "comma alone" },
+	{ T("{,}"), CRON_JSON_SYNTAX, "comma alone in an object" },
+	{ T("[1,,2]"), CRON_JSON_SYNTAX, "two commas" },
+	{ T("[1 2]"), CRON_JSON_SYNTAX, "missing comma" },
+	{ T("{\"a\":1 \"b\":2}"), CRON_JSON_SYNTAX, "missing member comma" },
+	{ T("{\"a\" 1}"), CRON_JSON_SYNTAX, "missing colon" },
+	{ T("{\"a\"}"), CRON_JSON_SYNTAX, "key without value" },
+	{ T("{\"a\":}"), CRON_JSON_SYNTAX, "colon without value" },
+	{ T("{\"a\"::1}"), CRON_JSON_SYNTAX, "two colons" },
+	{ T("{1:2}"), CRON_JSON_SYNTAX, "number key" },
+	{ T("{null:2}"), CRON_JSON_SYNTAX, "literal key" },
+	{ T("{a:1}"), CRON_JSON_SYNTAX, "bare key" },
+	{ T("[\"a\":1]"), CRON_JSON_SYNTAX, "member in an array" },
+	{ T("[}"), CRON_JSON_SYNTAX, "array closed as an object" },
+	{ T("{]"), CRON_JSON_SYNTAX, "object closed as an array" },
+	{ T("[1}"), CRON_JSON_SYNTAX, "mismatched close after a value" },
+	{ T("{\"a\":[}"), CRON_JSON_SYNTAX, "inner mismatch" },
+	{ T("]"), CRON_JSON_SYNTAX, "close alone" },
+	/* Exactly one top-level value. */
+	{ T(""), CRON_JSON_SYNTAX, "empty" },
+	{ T(" \r\n"), CRON_JSON_SYNTAX, "whitespace only" },
+	{ T("1 2"), CRON_JSON_SYNTAX, "two numbers" },
+	{ T("{}{}"), CRON_JSON_SYNTAX, "two objects" },
+	{ T("[],"), CRON_JSON_SYNTAX, "comma after the value" },
+	{ T("\"a\"\"b\""), CRON_JSON_SYNTAX, "two strings" },
+	{ T("[]]"), CRON_JSON_SYNTAX, "extra close" },
+	{ T("\"a\""), CRON_JSON_OK, "top-level string" },
+	{ T("7"), CRON_JSON_OK, "top-level number" },
+	{ T(" 7 "), CRON_JSON_OK, "top-level number with spaces" },
+};
+
+/* A document whose every proper prefix is incomplete. */
+static const char	 prefix_doc[] = "{\"a\":[1,-2.5e+3,\"x\\u00e9\\n\","
+    "true,false,null,{},[]], \"b\" : {\"c\":\"d\"}}";
+
+static void
+test_check(void)
+{
+	struct json_object	*o;
+	char			 name[24];
+	size_t			 i, n;
+	int			 bad;
+
+	for (i = 0; i < NELEM(check_cases); i++) {
+		is_int(cron_json_check(check_cases[i].s, check_cases[i].len,
+		    16), check_cases[i].want, "check: %s (%s)",
+		    check_cases[i].what, vis(check_cases[i].s,
+		    check_cases[i].len, name, sizeof(name)));
+		is_int(cron_json_parse(check_cases[i].s, check_cases[i].len,
+		    16, &o), check_cases[i].want, "parse agrees: %s",
+		    check_cases[i].what);
+		json_object_put(o);
+	}
+
+	n = sizeof(prefix_doc) - 1;
+	is_int(cron_json_check(prefix_doc, n, 16), CRON_JSON_OK,
+	    "check: the prefix document");
+	for (i = 0, bad = 0; i < n; i++)
+		if (cron_json_check(prefix_doc, i, 16) != CRON_JSON_SYNTAX) {
+			printf("# prefix of %zu bytes accepted\n", i);
+			bad++;
+		}
+	is_int(bad, 0, "check: all %zu proper prefixes are rejected", n);
+	for (i = 0, bad = 0; i < n; i++) {
+		if (cron_json_parse(prefix_doc, i, 16, &o) != CRON_JSON_SYNTAX)
+			bad++;
+		json_object_put(o);
+	}
+	is_int(bad, 0, "parse: all %zu proper prefixes are rejected", n);
+}
+
 /* Writes n nested arrays around a 1 (scalar) or nothing into buf. */
 static size_t
 nest(char *buf, int n, int scalar)
@@ -203,6 +413,69 @@ nest(char *buf, int n, int scalar)
 		buf[len++] = ']';
 	buf[len] = '\0';
 	return len;
+}
+
+/*
+ * Mixed nesting, pinned against json-c's own depth counting before the
+ * recognizer existed: a value (of any type) may sit inside at most
+ * depth - 1 containers; member names do not count.
+ */
+static const struct {
+	const char		*s;
+	int			 depth;
+	enum cron_json_err	 want;
+} depth_cases[] = {
+	{ "1", 1, CRON_JSON_OK },
+	{ "[]", 1, CRON_JSON_OK },
+	{ "{}", 1, CRON_JSON_OK },
+	{ "[1]", 1, CRON_JSON_DEPTH },
+	{ "{\"a\":1}", 1, CRON_JSON_DEPTH },
+	{ "{\"a\":{}}", 2, CRON_JSON_OK },
+	{ "{\"a\":[]}", 2, CRON_JSON_OK },
+	{ "{\"a\":{\"b\":1}}", 2, CRON_JSON_DEPTH },
+	{ "[{\"a\":[1]}]", 3, CRON_JSON_DEPTH },
+	{ "[{\"a\":[1]}]", 4, CRON_JSON_OK },
+	{ "[[1],[[]]]", 3, CRON_JSON_OK },
+	{ "[[1],[[1]]]", 3, CRON_JSON_DEPTH },
+	{ "[[1],[[ ]]]", 3, CRON_JSON_OK },
+	{ "[[[x", 2, CRON_JSON_DEPTH },		/* the first problem wins */
+	{ "[x,[[1]]]", 2, CRON_JSON_SYNTAX },
+	{ "[1,[2,[3]]]", 3, CRON_JSON_DEPTH },
+	{ "[1,[2,[3]]] ]", 4, CRON_JSON_SYNTAX },
+};
+
+/*
+ * The bound also keeps the recognizer cheap: a megabyte of '[' stops at
+ * the bound, and a long flat array is fine.
+ */
+static void
+test_depth_big(void)
+{
+	struct json_object	*o;
+	char			*buf;
+	size_t			 i, n = 1 << 20;
+
+	buf = malloc(n);
+	if (!ok(buf != NULL, "malloc"))
+		return;
+	memset(buf, '[', n);
+	is_int(cron_json_check(buf, n, 64), CRON_JSON_DEPTH,
+	    "check: 1 MiB of [ is too deep");
+	is_int(cron_json_parse(buf, n, 64, &o), CRON_JSON_DEPTH,
+	    "parse: 1 MiB of [ is too deep");
+	buf[0] = '[';
+	for (i = 1; i + 1 < n; i += 2) {
+		buf[i] = '0';
+		buf[i + 1] = ',';
+	}
+	buf[n - 2] = ' ';
+	buf[n - 1] = ']';
+	is_int(cron_json_check(buf, n, 2), CRON_JSON_OK,
+	    "check: a flat array of half a million zeros");
+	buf[n - 2] = ',';
+	is_int(cron_json_check(buf, n, 2), CRON_JSON_SYNTAX,
+	    "check: the same with a trailing comma");
+	free(buf);
 }
 
 static const int depths[] = { 2, 3, 8, 16, 64 };
@@ -222,18 +495,26 @@ test_depth(void)
 	for (i = 0; i < NELEM(depths); i++) {
 		d = depths[i];
 		len = nest(buf, d - 1, 1);
+		is_int(cron_json_check(buf, len, d), CRON_JSON_OK,
+		    "check depth %d: %d arrays around a scalar", d, d - 1);
 		is_int(cron_json_parse(buf, len, d, &o), CRON_JSON_OK,
 		    "depth %d: %d arrays around a scalar parse", d, d - 1);
 		json_object_put(o);
 		len = nest(buf, d, 1);
+		is_int(cron_json_check(buf, len, d), CRON_JSON_DEPTH,
+		    "check depth %d: %d arrays around a scalar", d, d);
 		is_int(cron_json_parse(buf, len, d, &o), CRON_JSON_DEPTH,
 		    "depth %d: %d arrays around a scalar are too deep", d, d);
 		ok(o == NULL, "depth %d: NULL on error", d);
 		len = nest(buf, d, 0);
+		is_int(cron_json_check(buf, len, d), CRON_JSON_OK,
+		    "check depth %d: %d empty arrays", d, d);
 		is_int(cron_json_parse(buf, len, d, &o), CRON_JSON_OK,
 		    "depth %d: %d empty arrays parse", d, d);
 		json_object_put(o);
 		len = nest(buf, d + 1, 0);
+		is_int(cron_json_check(buf, len, d), CRON_JSON_DEPTH,
+		    "check depth %d: %d empty arrays", d, d + 1);
 		is_int(cron_json_parse(buf, len, d, &o), CRON_JSON_DEPTH,
 		    "depth %d: %d empty arrays are too deep", d, d + 1);
 	}
@@ -249,6 +530,24 @@ test_depth(void)
 	is_int(cron_json_parse(obj, strlen(obj), 3, &o), CRON_JSON_OK,
 	    "depth 3: an object in an object parses");
 	json_object_put(o);
+
+	for (i = 0; i < NELEM(depth_cases); i++) {
+		len = strlen(depth_cases[i].s);
+		is_int(cron_json_check(depth_cases[i].s, len,
+		    depth_cases[i].depth), depth_cases[i].want,
+		    "check depth %d: %s", depth_cases[i].depth,
+		    depth_cases[i].s);
+		is_int(cron_json_parse(depth_cases[i].s, len,
+		    depth_cases[i].depth, &o), depth_cases[i].want,
+		    "parse depth %d: %s", depth_cases[i].depth,
+		    depth_cases[i].s);
+		json_object_put(o);
+	}
+	/* No bound below 1 admits a value, so json-c never sees one. */
+	is_int(cron_json_check("1", 1, 0), CRON_JSON_DEPTH, "check depth 0");
+	is_int(cron_json_parse("1", 1, 0, &o), CRON_JSON_DEPTH, "parse depth 0");
+	is_int(cron_json_check("[]", 2, -1), CRON_JSON_DEPTH,
+	    "check depth -1");
 }
 
 static void
@@ -366,7 +665,9 @@ main(void)
 {
 	test_utf8();
 	test_parse();
+	test_check();
 	test_depth();
+	test_depth_big();
 	test_getters();
 	test_build();
 	test_errstr();
