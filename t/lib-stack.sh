@@ -230,7 +230,7 @@ header() {
 test_before_done_hook() {
 	test_expect_success 'services stopped; their logs have no sanitizer or valgrind reports' '
 		test_run_final_cleanup_ &&
-		! grep -E "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|==[0-9]+== (Invalid|Conditional|Use of uninit|Mismatched|Source and dest|Syscall param)|definitely lost: [1-9]" \
+		! grep -E "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|==[0-9]+== .*(are definitely lost|Invalid (read|write|free)|Conditional jump|uninitialised|Mismatched free|Source and destination overlap|Syscall param)|definitely lost: [1-9]" \
 			"$TRASH_DIRECTORY"/*.log /dev/null
 	'
 }
