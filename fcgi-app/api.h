@@ -61,6 +61,22 @@ enum api_op {
 #define ROUTE_BODY	0x01	/* takes a JSON request body */
 #define ROUTE_DEBUG	0x02	/* exists only with api_debug_routes = 1 */
 
+enum api_role {
+	API_ROLE_MEMBER,
+	API_ROLE_ADMIN,
+	API_ROLE_OWNER,
+	API_ROLE__MAX
+};
+
+/* A row of the permission table (authz.c), indexed by enum api_op. */
+struct api_perm {
+	unsigned	 public:1;	/* no credentials needed */
+	unsigned	 verified:1;	/* needs a verified email */
+	unsigned	 write:1;	/* blocked when workspace restricted */
+	unsigned	 token_ok:1;	/* API tokens may do it */
+	enum api_role	 min_role;
+};
+
 struct api_req;
 
 struct api_route {
@@ -133,6 +149,10 @@ const char *api_method_name(enum api_method);
 /* route.c */
 void	 api_dispatch(struct api_req *);
 void	 api_routes_print(void);
+
+/* authz.c */
+const struct api_perm *api_perm(enum api_op);
+int	 api_authorize(struct api_req *);
 
 /* h_health.c */
 void	 h_health(struct api_req *);

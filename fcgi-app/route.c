@@ -1,8 +1,8 @@
 /*
  * The route table: {method, pattern, handler, operation, flags}, and the
  * request pipeline that runs before any handler: route lookup (404/405),
- * body size (413), content type (415), JSON syntax (400).  Authentication
- * and the permission table (keyed by the operation) slot in here too.
+ * body size (413), content type (415), JSON syntax (400), then the
+ * permission table (authz.c, keyed by the route's operation).
  */
 #include "config.h"
 
@@ -157,7 +157,7 @@ api_dispatch(struct api_req *req)
 		api_error(req, API_E_METHOD_NOT_ALLOWED, NULL, NULL);
 		return;
 	}
-	if (prepare_body(req) == -1)
+	if (prepare_body(req) == -1 || api_authorize(req) == -1)
 		return;
 	req->route->handler(req);
 }
