@@ -28,7 +28,7 @@ dev_install_deps() {
 	say "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null &&
-	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+	apt-get install -y -q $missing >/dev/null ||
 		die "apt-get install failed"
 }
 
