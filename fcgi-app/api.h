@@ -134,7 +134,6 @@ int	 api_pool_run(const struct api_pool *);
 /* http.c */
 void	 api_handle(FCGX_Request *, void *);
 const char *api_param(const struct api_req *, const char *);
-int	 api_query(const struct api_req *, const char *, char *, size_t);
 int	 api_read_body(struct api_req *);
 int	 api_json_content_type(const char *);
 void	 api_header(struct api_req *, const char *, const char *, ...)

@@ -34,22 +34,19 @@ api_routes_print(void)
 }
 
 /*
- * Matches path against pattern; ":name" segments match one non-empty
- * segment, captured into params (pointers into buf, a copy of path that
- * the caller frees).  Returns the number of captures, or -1.
+ * Matches path against pattern without copying: ":name" segments match one
+ * non-empty segment, whose offset and length go to off[] and len[].
+ * Returns the number of captures, or -1.
  */
 static int
-match(const char *pattern, const char *path, char **buf,
-    const char **params)
+match(const char *pattern, const char *path, size_t *off, size_t *len)
 {
-	const char	*pp = pattern;
-	char		*b, *ends[API_MAX_PARAMS];
-	size_t		 n = 0, i, plen, slen;
+	const char	*pp = pattern, *b = path;
+	size_t		 n = 0, plen, slen;
 
-	*buf = b = xstrdup(path);
 	for (;;) {
 		if (*pp == '\0' && *b == '\0')
-			break;
+			return (int)n;
 		if (*pp++ != '/' || *b++ != '/')
 			return -1;
 		plen = strcspn(pp, "/");
@@ -57,56 +54,56 @@ match(const char *pattern, const char *path, char **buf,
 		if (*pp == ':') {
 			if (slen == 0 || n == API_MAX_PARAMS)
 				return -1;
-			params[n] = b;
-			ends[n++] = b + slen;
+			off[n] = (size_t)(b - path);
+			len[n++] = slen;
 		} else if (plen != slen || strncmp(pp, b, slen) != 0)
 			return -1;
 		pp += plen;
 		b += slen;
 	}
-	for (i = 0; i < n; i++)
-		*ends[i] = '\0';
-	return (int)n;
+}
+
+/* Appends method m to the Allow list (GET brings HEAD along). */
+static void
+allow_add(char *allow, size_t sz, enum api_method m)
+{
+	size_t	used = strlen(allow);
+
+	if (strstr(allow, api_method_name(m)) != NULL)
+		return;
+	snprintf(allow + used, sz - used, "%s%s%s", used ? ", " : "",
+	    api_method_name(m), m == API_GET ? ", HEAD" : "");
 }
 
 /*
- * Finds the route for req.  Returns it, or NULL with *allow listing the
- * methods the path does support ("" when the path is unknown).
+ * Finds the route for req and copies its captures into req->pathbuf /
+ * req->params.  Returns the route, or NULL with *allow listing the methods
+ * the path does support ("" when the path is unknown).
  */
 static const struct api_route *
 lookup(struct api_req *req, char *allow, size_t allowsz)
 {
-	const char	*params[API_MAX_PARAMS];
-	char		*buf;
-	size_t		 i;
-	int		 n;
+	size_t	 off[API_MAX_PARAMS], len[API_MAX_PARAMS], i, k;
+	int	 n;
 
 	allow[0] = '\0';
 	for (i = 0; i < API_NROUTES; i++) {
 		if ((api_routes[i].flags & ROUTE_DEBUG) &&
 		    !req->ctx->conf->api_debug_routes)
 			continue;
-		n = match(api_routes[i].pattern, req->path, &buf, params);
-		if (n < 0) {
-			free(buf);
+		if ((n = match(api_routes[i].pattern, req->path, off, len)) < 0)
+			continue;
+		if (api_routes[i].method != req->method) {
+			allow_add(allow, allowsz, api_routes[i].method);
 			continue;
 		}
-		if (api_routes[i].method == req->method) {
-			free(req->pathbuf);
-			req->pathbuf = buf;
-			memcpy(req->params, params, sizeof(params));
-			req->nparams = (size_t)n;
-			return &api_routes[i];
+		req->pathbuf = xstrdup(req->path);
+		for (k = 0; k < (size_t)n; k++) {
+			req->pathbuf[off[k] + len[k]] = '\0';
+			req->params[k] = req->pathbuf + off[k];
 		}
-		free(buf);
-		if (strstr(allow, api_method_name(api_routes[i].method)))
-			continue;
-		snprintf(allow + strlen(allow), allowsz - strlen(allow),
-		    "%s%s", allow[0] ? ", " : "",
-		    api_method_name(api_routes[i].method));
-		if (api_routes[i].method == API_GET)
-			snprintf(allow + strlen(allow),
-			    allowsz - strlen(allow), ", HEAD");
+		req->nparams = (size_t)n;
+		return &api_routes[i];
 	}
 	return NULL;
 }
