@@ -11,6 +11,8 @@
 #include <fcgiapp.h>
 #include <json-c/json.h>
 
+#include "db.h"
+
 struct cron_conf;
 struct db;
 
@@ -55,6 +57,18 @@ enum api_op {
 	API_OP_HEALTH,
 	API_OP_OPENAPI,
 	API_OP_DEBUG,
+	API_OP_AUTH_SIGNUP,
+	API_OP_AUTH_LOGIN,
+	API_OP_AUTH_VERIFY,
+	API_OP_AUTH_RESEND,
+	API_OP_AUTH_SWITCH,
+	API_OP_AUTH_PASSWORD,
+	API_OP_ME_GET,
+	API_OP_WORKSPACES_LIST,
+	API_OP_WORKSPACES_CREATE,
+	API_OP_TOKENS_LIST,
+	API_OP_TOKENS_CREATE,
+	API_OP_TOKENS_DELETE,
 	API_OP__MAX
 };
 
@@ -70,11 +84,45 @@ enum api_role {
 
 /* A row of the permission table (authz.c), indexed by enum api_op. */
 struct api_perm {
+	unsigned	 defined:1;	/* the row exists */
 	unsigned	 public:1;	/* no credentials needed */
+	unsigned	 account:1;	/* about the caller's account: no
+					   workspace role needed */
 	unsigned	 verified:1;	/* needs a verified email */
 	unsigned	 write:1;	/* blocked when workspace restricted */
 	unsigned	 token_ok:1;	/* API tokens may do it */
 	enum api_role	 min_role;
+};
+
+enum api_cred {
+	API_CRED_NONE,
+	API_CRED_JWT,
+	API_CRED_TOKEN
+};
+
+/* Who is calling: filled by authn.c before the permission check. */
+struct api_caller {
+	enum api_cred		 cred;
+	struct db_session	 s;
+	enum api_role		 role;		/* valid when member */
+	int			 member;
+};
+
+/* Field declarations for api_validate (valid.c). */
+enum api_ftype {
+	API_F_STRING,		/* min/max: length in characters */
+	API_F_INT,		/* min/max: value */
+	API_F_BOOL
+};
+#define API_F_REQUIRED	0x01
+
+struct api_field {
+	const char	*name;
+	enum api_ftype	 type;
+	unsigned	 flags;
+	long long	 min;
+	long long	 max;
+	const char	*(*check)(const char *);
 };
 
 struct api_req;
@@ -115,6 +163,7 @@ struct api_req {
 	int			 status;
 	const char		*errcode;
 	int64_t			 start_us;
+	struct api_caller	 caller;
 };
 
 /* pool.c */
@@ -135,6 +184,7 @@ int	 api_pool_run(const struct api_pool *);
 void	 api_handle(FCGX_Request *, void *);
 const char *api_param(const struct api_req *, const char *);
 int	 api_read_body(struct api_req *);
+int	 api_query(const struct api_req *, const char *, char *, size_t);
 int	 api_json_content_type(const char *);
 void	 api_header(struct api_req *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -147,11 +197,47 @@ const char *api_method_name(enum api_method);
 
 /* route.c */
 void	 api_dispatch(struct api_req *);
-void	 api_routes_print(void);
+void	 api_routes_print(int);
+
+/* authn.c */
+int	 api_authenticate(struct api_req *);
+char	*api_jwt_issue(const struct api_req *, const char *, const char *);
+enum api_role api_role_parse(const char *);
+const char *api_role_name(enum api_role);
+int	 api_db_error(struct api_req *, int);
+
+/* valid.c */
+int	 api_validate(struct api_req *, const struct api_field *, size_t);
+int	 api_invalid(struct api_req *, const char *, const char *);
+const char *valid_email(const char *);
+const char *valid_timezone(const char *);
+const char *valid_id(const char *);
+int	 api_page(struct api_req *, int *, char[26]);
+void	 api_respond_page(struct api_req *, struct json_object *, int,
+	    const char *);
 
 /* authz.c */
 const struct api_perm *api_perm(enum api_op);
 int	 api_authorize(struct api_req *);
+
+/* h_auth.c */
+void	 h_auth_signup(struct api_req *);
+void	 h_auth_login(struct api_req *);
+void	 h_auth_verify_post(struct api_req *);
+void	 h_auth_verify_get(struct api_req *);
+void	 h_auth_resend(struct api_req *);
+void	 h_auth_switch(struct api_req *);
+void	 h_auth_password(struct api_req *);
+
+/* h_tokens.c */
+void	 h_tokens_create(struct api_req *);
+void	 h_tokens_list(struct api_req *);
+void	 h_tokens_delete(struct api_req *);
+
+/* h_me.c */
+void	 h_me_get(struct api_req *);
+void	 h_workspaces_list(struct api_req *);
+void	 h_workspaces_create(struct api_req *);
 
 /* h_health.c */
 void	 h_health(struct api_req *);

@@ -1,21 +1,39 @@
 /*
  * The permission table (SPEC §3.3): one row per operation, applied by the
- * router before any handler runs.  Columns: minimum role, needs a verified
- * email, blocked when the workspace is restricted (writes), allowed for API
- * tokens.  Public operations need no credentials at all.
+ * router before any handler runs.  Columns: public (no credentials),
+ * account (about the caller's own account, no workspace role needed),
+ * verified (needs a verified email), write (blocked when the workspace is
+ * restricted), token_ok (API tokens may do it, with their creator's
+ * current role), min_role.
  *
- * Authentication arrives with the accounts work; until then every
- * operation that is not public is refused with 401, so a route added
- * without its row can never be reachable by accident.
+ * A route whose operation has no row here is refused (401): a missing
+ * row can never make an endpoint reachable by accident.
  */
 #include "config.h"
+
+#include <string.h>
 
 #include "api.h"
 
 static const struct api_perm api_perms[API_OP__MAX] = {
-	[API_OP_HEALTH] =	{ .public = 1 },
-	[API_OP_OPENAPI] =	{ .public = 1 },
-	[API_OP_DEBUG] =	{ .public = 1 },
+	[API_OP_HEALTH] =		{ .defined = 1, .public = 1 },
+	[API_OP_OPENAPI] =		{ .defined = 1, .public = 1 },
+	[API_OP_DEBUG] =		{ .defined = 1, .public = 1 },
+	[API_OP_AUTH_SIGNUP] =		{ .defined = 1, .public = 1 },
+	[API_OP_AUTH_LOGIN] =		{ .defined = 1, .public = 1 },
+	[API_OP_AUTH_VERIFY] =		{ .defined = 1, .public = 1 },
+	[API_OP_AUTH_RESEND] =		{ .defined = 1, .account = 1 },
+	[API_OP_AUTH_SWITCH] =		{ .defined = 1, .account = 1 },
+	[API_OP_AUTH_PASSWORD] =	{ .defined = 1, .account = 1 },
+	[API_OP_ME_GET] =		{ .defined = 1, .account = 1, .token_ok = 1 },
+	[API_OP_WORKSPACES_LIST] =	{ .defined = 1, .account = 1 },
+	[API_OP_WORKSPACES_CREATE] =	{ .defined = 1, .account = 1, .verified = 1 },
+	/* owner only, never API tokens (SPEC 3.3) */
+	[API_OP_TOKENS_LIST] =		{ .defined = 1, .min_role = API_ROLE_OWNER },
+	[API_OP_TOKENS_CREATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_TOKENS_DELETE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
 };
 
 const struct api_perm *
@@ -25,16 +43,46 @@ api_perm(enum api_op op)
 }
 
 /*
- * Checks req against its operation's row.  Returns 0 to go on to the
- * handler, or -1 after answering the error.
+ * Checks req against its operation's row, in the order of SPEC §3.3:
+ * authenticated (401), account restricted, email verified, role,
+ * workspace restricted (403s).  Returns 0 to go on to the handler, or -1
+ * after answering the error.
  */
 int
 api_authorize(struct api_req *req)
 {
 	const struct api_perm	*p = api_perm(req->route->op);
+	const struct api_caller	*c = &req->caller;
+	enum api_err		 e;
 
-	if (p != NULL && p->public)
+	if (p == NULL || !p->defined) {
+		/* no row: refuse, never fall open */
+		api_error(req, API_E_UNAUTHORIZED, NULL, NULL);
+		return -1;
+	}
+	if (p->public)
 		return 0;
-	api_error(req, API_E_UNAUTHORIZED, NULL, NULL);
+	if (api_authenticate(req) == -1)
+		return -1;
+	if (c->s.user_restricted)
+		e = API_E_ACCOUNT_RESTRICTED;
+	else if (p->verified &&
+	    strcmp(c->s.trust_level, "pending_verification") == 0)
+		e = API_E_EMAIL_NOT_VERIFIED;
+	else if (c->cred == API_CRED_TOKEN && !p->token_ok)
+		e = API_E_INSUFFICIENT_ROLE;
+	else if (p->account)
+		return 0;
+	else if (!c->member) {
+		api_error(req, API_E_UNAUTHORIZED,
+		    "not a member of this workspace", NULL);
+		return -1;
+	} else if (c->role < p->min_role)
+		e = API_E_INSUFFICIENT_ROLE;
+	else if (p->write && c->s.ws_restricted)
+		e = API_E_WORKSPACE_RESTRICTED;
+	else
+		return 0;
+	api_error(req, e, NULL, NULL);
 	return -1;
 }

@@ -184,6 +184,52 @@ api_req_free(struct api_req *req)
 	memset(req, 0, sizeof(*req));
 }
 
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Copies the percent-decoded value of query parameter name into buf.
+ * Returns the value's length, -1 if absent, -2 if too long or malformed
+ * (a %00 included).
+ */
+int
+api_query(const struct api_req *req, const char *name, char *buf, size_t sz)
+{
+	const char	*p = req->query, *amp;
+	size_t		 nlen = strlen(name), o;
+	int		 h, l;
+
+	for (; *p != '\0'; p = *amp != '\0' ? amp + 1 : amp) {
+		amp = p + strcspn(p, "&");
+		if (strncmp(p, name, nlen) != 0 || p[nlen] != '=')
+			continue;
+		for (p += nlen + 1, o = 0; p < amp; p++) {
+			if (o + 1 >= sz)
+				return -2;
+			if (*p == '+')
+				buf[o++] = ' ';
+			else if (*p != '%')
+				buf[o++] = *p;
+			else if (amp - p < 3 || (h = hexval(p[1])) < 0 ||
+			    (l = hexval(p[2])) < 0 || (h == 0 && l == 0))
+				return -2;
+			else {
+				buf[o++] = (char)(h << 4 | l);
+				p += 2;
+			}
+		}
+		buf[o] = '\0';
+		return (int)o;
+	}
+	return -1;
+}
+
 /* Returns 1 if ct is application/json (with optional parameters). */
 int
 api_json_content_type(const char *ct)

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "conf.h"
 #include "db.h"
+#include "jwt.h"
 #include "log.h"
 
 static struct cron_conf	conf;
@@ -23,8 +24,34 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: cron-api [-dnv] [-f file] [--listen path|host:port] "
-	    "[--workers n] [--routes]\n");
+	    "[--workers n] [--routes] [--permissions]\n");
 	exit(2);
+}
+
+/*
+ * Settings the table cannot judge alone: the JWT key length, and scrypt
+ * cost at least the OWASP minimum (N=2^17, r=8, p=1, or an equivalent
+ * N*r*p).  Returns 0, or -1 with the reason in err.
+ */
+static int
+check_secrets(const struct cron_conf *c, char *err, size_t errlen)
+{
+	unsigned long long	cost;
+
+	if (strlen(c->jwt_secret) < CRON_JWT_KEY_MIN) {
+		snprintf(err, errlen, "jwt_secret must be at least %d "
+		    "characters (e.g. openssl rand -hex 32)", CRON_JWT_KEY_MIN);
+		return -1;
+	}
+	cost = (1ULL << c->password_scrypt_log2n) *
+	    (unsigned long long)c->password_scrypt_r *
+	    (unsigned long long)c->password_scrypt_p;
+	if (cost < (1ULL << 17) * 8) {
+		snprintf(err, errlen, "password_scrypt_* below the OWASP "
+		    "minimum (N*r*p must be at least 2^17*8*1)");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -53,6 +80,7 @@ main(int argc, char *argv[])
 		{ "listen",	required_argument,	NULL, 'l' },
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "routes",	no_argument,		NULL, 'r' },
+		{ "permissions", no_argument,		NULL, 'P' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct api_pool	 pool;
@@ -81,7 +109,8 @@ main(int argc, char *argv[])
 				usage();
 			break;
 		case 'r':
-			api_routes_print();
+		case 'P':
+			api_routes_print(ch == 'P');
 			return 0;
 		default:
 			usage();
@@ -92,6 +121,8 @@ main(int argc, char *argv[])
 	log_init("cron-api", verbose);
 	if (conf_load(&conf, conf_path(file), err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (check_secrets(&conf, err, sizeof(err)) == -1)
+		fatalx("%s: %s", conf_path(file), err);
 	if (checkonly) {
 		fprintf(stderr, "configuration OK\n");
 		conf_free(&conf);

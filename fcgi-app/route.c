@@ -18,19 +18,46 @@ static const struct api_route api_routes[] = {
 	{ API_GET,	"/v1/health",		h_health,	API_OP_HEALTH,	0 },
 	{ API_GET,	"/v1/openapi.json",	h_openapi,	API_OP_OPENAPI,	0 },
 	{ API_POST,	"/v1/debug/echo",	h_debug_echo,	API_OP_DEBUG,	ROUTE_BODY | ROUTE_DEBUG },
+	{ API_POST,	"/v1/auth/signup",	h_auth_signup,	API_OP_AUTH_SIGNUP, ROUTE_BODY },
+	{ API_POST,	"/v1/auth/login",	h_auth_login,	API_OP_AUTH_LOGIN, ROUTE_BODY },
+	{ API_POST,	"/v1/auth/verify-email", h_auth_verify_post, API_OP_AUTH_VERIFY, ROUTE_BODY },
+	{ API_GET,	"/v1/auth/verify-email", h_auth_verify_get, API_OP_AUTH_VERIFY, 0 },
+	{ API_POST,	"/v1/auth/resend-verification", h_auth_resend, API_OP_AUTH_RESEND, 0 },
+	{ API_POST,	"/v1/auth/switch-workspace", h_auth_switch, API_OP_AUTH_SWITCH, ROUTE_BODY },
+	{ API_POST,	"/v1/auth/change-password", h_auth_password, API_OP_AUTH_PASSWORD, ROUTE_BODY },
+	{ API_GET,	"/v1/api-tokens",	h_tokens_list,	API_OP_TOKENS_LIST, 0 },
+	{ API_POST,	"/v1/api-tokens",	h_tokens_create, API_OP_TOKENS_CREATE, ROUTE_BODY },
+	{ API_DELETE,	"/v1/api-tokens/:id",	h_tokens_delete, API_OP_TOKENS_DELETE, 0 },
+	{ API_GET,	"/v1/me",		h_me_get,	API_OP_ME_GET,	0 },
+	{ API_GET,	"/v1/workspaces",	h_workspaces_list, API_OP_WORKSPACES_LIST, 0 },
+	{ API_POST,	"/v1/workspaces",	h_workspaces_create, API_OP_WORKSPACES_CREATE, ROUTE_BODY },
 };
 
 #define API_NROUTES	(sizeof(api_routes) / sizeof(api_routes[0]))
 
-/* Prints the table as "METHOD PATTERN" lines (cron-api --routes). */
+/*
+ * Prints the table as "METHOD PATTERN" lines (cron-api --routes), or with
+ * perms each route's permission row as well (cron-api --permissions):
+ * "METHOD PATTERN public|account|workspace verified write token min_role".
+ */
 void
-api_routes_print(void)
+api_routes_print(int perms)
 {
-	size_t	i;
+	const struct api_perm	*p;
+	size_t			 i;
 
-	for (i = 0; i < API_NROUTES; i++)
-		printf("%s %s\n", api_method_name(api_routes[i].method),
+	for (i = 0; i < API_NROUTES; i++) {
+		printf("%s %s", api_method_name(api_routes[i].method),
 		    api_routes[i].pattern);
+		p = api_perm(api_routes[i].op);
+		if (perms && p != NULL && p->defined)
+			printf(" %s %d %d %d %s", p->public ? "public" :
+			    p->account ? "account" : "workspace", p->verified,
+			    p->write, p->token_ok, api_role_name(p->min_role));
+		else if (perms)
+			printf(" undefined");
+		printf("\n");
+	}
 }
 
 /*

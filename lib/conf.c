@@ -42,11 +42,23 @@ static const struct conf_key conf_table[] = {
 	{ "api_max_json_depth",	CONF_INT,  O(api_max_json_depth), 2, 64, "16" },
 	{ "api_drain_seconds",	CONF_INT,  O(api_drain_seconds), 1, 3600, "30" },
 	{ "api_debug_routes",	CONF_BOOL, O(api_debug_routes), 0, 1, "0" },
+	{ "jwt_secret",		CONF_STR,  O(jwt_secret),	0, 512, "" },
+	{ "password_scrypt_log2n", CONF_INT, O(password_scrypt_log2n), 10, 22, "17" },
+	{ "password_scrypt_r",	CONF_INT,  O(password_scrypt_r), 1, 32, "8" },
+	{ "password_scrypt_p",	CONF_INT,  O(password_scrypt_p), 1, 16, "1" },
 	{ "public_url",		CONF_STR,  O(public_url),	1, 255, "https://localhost" },
 	{ "sql_dir",		CONF_STR,  O(sql_dir),		1, 1024, CRON_DATADIR "/sql" },
 	{ "allow_private_targets", CONF_BOOL, O(allow_private_targets), 0, 1, "0" },
 	{ "mail_dir",		CONF_STR,  O(mail_dir),		0, 1024, "" },
 	{ "smtp_url",		CONF_STR,  O(smtp_url),		0, 1024, "" },
+	{ "mail_from",		CONF_STR,  O(mail_from),	1, 255,
+	    "cron-platform <noreply@localhost>" },
+	{ "smtp_username",	CONF_STR,  O(smtp_username),	0, 255, "" },
+	{ "smtp_password",	CONF_STR,  O(smtp_password),	0, 255, "" },
+	{ "smtp_starttls",	CONF_BOOL, O(smtp_starttls),	0, 1, "0" },
+	{ "smtp_timeout",	CONF_INT,  O(smtp_timeout),	1, 300, "30" },
+	{ "mail_retry_base_seconds", CONF_INT, O(mail_retry_base_seconds), 1, 3600,
+	    "30" },
 };
 
 #define CONF_NKEYS	(sizeof(conf_table) / sizeof(conf_table[0]))
@@ -138,7 +150,9 @@ conf_free(struct cron_conf *c)
 		if (conf_table[i].type != CONF_STR)
 			continue;
 		sp = (char **)((char *)c + conf_table[i].off);
-		if (conf_table[i].off == O(db_password) && *sp != NULL)
+		if ((conf_table[i].off == O(db_password) ||
+		    conf_table[i].off == O(jwt_secret) ||
+		    conf_table[i].off == O(smtp_password)) && *sp != NULL)
 			explicit_bzero(*sp, strlen(*sp));
 		free(*sp);
 		*sp = NULL;

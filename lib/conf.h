@@ -22,12 +22,24 @@ struct cron_conf {
 	int	 api_max_json_depth;
 	int	 api_drain_seconds;
 	int	 api_debug_routes;
+	/* accounts */
+	char	*jwt_secret;
+	int	 password_scrypt_log2n;
+	int	 password_scrypt_r;
+	int	 password_scrypt_p;
 	/* shared */
 	char	*public_url;
 	char	*sql_dir;
 	int	 allow_private_targets;
 	char	*mail_dir;
 	char	*smtp_url;
+	/* mail (cron-scheduler) */
+	char	*mail_from;
+	char	*smtp_username;
+	char	*smtp_password;
+	int	 smtp_starttls;
+	int	 smtp_timeout;
+	int	 mail_retry_base_seconds;
 };
 
 enum conf_type {

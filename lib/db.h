@@ -18,6 +18,30 @@ enum db_stmt {
 	DB_MIGRATION_INSERT,
 	DB_LOCK_GET,
 	DB_LOCK_RELEASE,
+	DB_USER_INSERT,
+	DB_USER_BY_EMAIL,
+	DB_USER_GET,
+	DB_USER_SET_PASSWORD,
+	DB_USER_VERIFY,
+	DB_WORKSPACE_INSERT,
+	DB_MEMBERSHIP_INSERT,
+	DB_MEMBERSHIP_LIST_USER,
+	DB_AUTH_SESSION,
+	DB_AUTH_TOKEN,
+	DB_TOKEN_TOUCH,
+	DB_TOKEN_INSERT,
+	DB_TOKEN_LIST,
+	DB_TOKEN_DELETE,
+	DB_EMAIL_TOKEN_INSERT,
+	DB_EMAIL_TOKEN_FIND,
+	DB_EMAIL_TOKEN_USE,
+	DB_MAIL_INSERT,
+	DB_MAIL_LEASE,
+	DB_MAIL_LEASED,
+	DB_MAIL_SENT,
+	DB_MAIL_RETRY,
+	DB_MAIL_FAIL,
+	DB_MAIL_RELEASE,
 	DB_STMT__MAX
 };
 
@@ -77,6 +101,7 @@ const char	*db_res_str(const struct db_res *, size_t);
 size_t		 db_res_len(const struct db_res *, size_t);
 long long	 db_res_int(const struct db_res *, size_t);
 int64_t		 db_res_time(const struct db_res *, size_t);
+void		 db_res_copy(const struct db_res *, size_t, char *, size_t);
 void		 db_res_free(struct db_res *);
 
 /* db_sql.c */
@@ -93,5 +118,108 @@ int		 db_migration_list(struct db *, struct db_migration **, size_t *);
 int		 db_migration_insert(struct db *, int, const char *, const char *);
 int		 db_lock_get(struct db *, const char *, int);
 int		 db_lock_release(struct db *, const char *);
+
+/* db_user.c: users, email tokens, and who is calling */
+#define DB_NAME_MAX	404	/* 100 characters of utf8mb4, NUL */
+#define DB_EMAIL_MAX	255
+
+struct db_user {
+	char	 id[26];
+	char	 name[DB_NAME_MAX];
+	char	 email[DB_EMAIL_MAX];
+	char	 trust_level[24];
+	int	 restricted;
+	char	 password_hash[256];
+};
+
+/* The caller of a request, resolved in one query (see DB_AUTH_SESSION). */
+struct db_session {
+	int	 found;			/* the user exists */
+	char	 user_id[26];
+	char	 user_name[DB_NAME_MAX];
+	char	 user_email[DB_EMAIL_MAX];
+	char	 trust_level[24];
+	int	 user_restricted;
+	char	 role[8];		/* "" when not a member */
+	char	 workspace_id[26];	/* "" when not a member */
+	char	 workspace_name[DB_NAME_MAX];
+	char	 timezone[65];
+	int	 ws_restricted;
+	char	 restriction_reason[2004];
+	char	 token_id[26];		/* API tokens only */
+};
+
+struct db_email_token {
+	char	 id[26];
+	char	 user_id[26];
+	int	 expired;
+	int	 used;
+};
+
+int	db_user_insert(struct db *, const char *, const char *, const char *,
+	    const char *, const char *);
+int	db_user_by_email(struct db *, const char *, struct db_user *);
+int	db_user_get(struct db *, const char *, struct db_user *);
+int	db_user_set_password(struct db *, const char *, const char *);
+int	db_user_verify(struct db *, const char *);
+int	db_auth_session(struct db *, const char *, const char *,
+	    struct db_session *);
+int	db_auth_token(struct db *, const char *, struct db_session *);
+int	db_token_touch(struct db *, const char *);
+struct db_token {
+	char	 id[26];
+	char	 name[DB_NAME_MAX];
+	char	 prefix[8];
+	char	 created_by[26];
+	int64_t	 created_at;
+	int64_t	 last_used_at;		/* -1: never */
+};
+
+int	db_token_insert(struct db *, const char *, const char *, const char *,
+	    const char *, const char *, const char *);
+int	db_token_list(struct db *, const char *, const char *, int,
+	    struct db_token **, size_t *);
+int	db_token_delete(struct db *, const char *, const char *);
+int	db_email_token_insert(struct db *, const char *, const char *,
+	    const char *, const char *, int);
+int	db_email_token_find(struct db *, const char *, const char *,
+	    struct db_email_token *);
+int	db_email_token_use(struct db *, const char *);
+
+/* db_workspace.c: workspaces and memberships */
+struct db_membership {
+	char	 workspace_id[26];
+	char	 name[DB_NAME_MAX];
+	char	 role[8];
+};
+
+int	db_workspace_insert(struct db *, const char *, const char *,
+	    const char *);
+int	db_membership_insert(struct db *, const char *, const char *,
+	    const char *);
+int	db_membership_list_user(struct db *, const char *,
+	    struct db_membership **, size_t *);
+
+/* db_mail.c: the outbox */
+int	db_mail_insert(struct db *, const char *, const char *, const char *,
+	    const char *);
+
+/* A leased outbox row; strings owned by the list (db_mail_list_free). */
+struct db_mail {
+	char	 id[26];
+	char	*to;
+	char	*subject;
+	char	*body;
+	int	 attempts;	/* attempts made before this one */
+};
+
+int	db_mail_claim(struct db *, const char *, int, int, struct db_mail **,
+	    size_t *);
+void	db_mail_list_free(struct db_mail *, size_t);
+int	db_mail_sent(struct db *, const char *);
+int	db_mail_retry(struct db *, const char *, const char *, const char *,
+	    int);
+int	db_mail_fail(struct db *, const char *, const char *, const char *);
+int	db_mail_release(struct db *, const char *);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,15 @@ db_res_time(const struct db_res *res, size_t col)
 	if (s == NULL || cron_time_parse(s, &ms) == -1)
 		return -1;
 	return ms;
+}
+
+/* Copies column col (or "" for NULL) into buf of size sz, truncating. */
+void
+db_res_copy(const struct db_res *res, size_t col, char *buf, size_t sz)
+{
+	const char	*s = db_res_str(res, col);
+
+	snprintf(buf, sz, "%s", s != NULL ? s : "");
 }
 
 void

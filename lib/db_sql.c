@@ -27,6 +27,117 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "SELECT GET_LOCK(?, ?)",
 	[DB_LOCK_RELEASE] =
 	    "SELECT RELEASE_LOCK(?)",
+
+	/* accounts (db_user.c) */
+	[DB_USER_INSERT] =
+	    "INSERT INTO users (id, email, email_norm, name, password_hash, "
+	    "created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	[DB_USER_BY_EMAIL] =
+	    "SELECT id, name, email, trust_level, restricted, password_hash "
+	    "FROM users WHERE email_norm = ?",
+	[DB_USER_GET] =
+	    "SELECT id, name, email, trust_level, restricted, password_hash "
+	    "FROM users WHERE id = ?",
+	[DB_USER_SET_PASSWORD] =
+	    "UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ?",
+	[DB_USER_VERIFY] =
+	    "UPDATE users SET trust_level = 'verified', "
+	    "verified_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ? AND trust_level = 'pending_verification'",
+	[DB_WORKSPACE_INSERT] =
+	    "INSERT INTO workspaces (id, name, timezone, created_at, updated_at) "
+	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	[DB_MEMBERSHIP_INSERT] =
+	    "INSERT INTO memberships (workspace_id, user_id, role, created_at) "
+	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+	[DB_MEMBERSHIP_LIST_USER] =
+	    "SELECT w.id, w.name, m.role FROM memberships m "
+	    "JOIN workspaces w ON w.id = m.workspace_id "
+	    "WHERE m.user_id = ? ORDER BY m.created_at, w.id",
+	/* One round trip per request: the caller, their role in the token's
+	 * workspace (NULL if not a member) and both restriction flags. */
+	[DB_AUTH_SESSION] =
+	    "SELECT u.id, u.trust_level, u.restricted, m.role, w.id, "
+	    "w.restricted, w.restriction_reason, w.name, w.timezone, u.name, "
+	    "u.email FROM users u "
+	    "LEFT JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ? "
+	    "LEFT JOIN workspaces w ON w.id = m.workspace_id WHERE u.id = ?",
+	[DB_AUTH_TOKEN] =
+	    "SELECT u.id, u.trust_level, u.restricted, m.role, w.id, "
+	    "w.restricted, w.restriction_reason, w.name, w.timezone, u.name, "
+	    "u.email, t.id, t.created_by FROM api_tokens t "
+	    "JOIN workspaces w ON w.id = t.workspace_id "
+	    "LEFT JOIN users u ON u.id = t.created_by "
+	    "LEFT JOIN memberships m ON m.workspace_id = t.workspace_id "
+	    "AND m.user_id = t.created_by WHERE t.token_hash = ?",
+	/* at most one write a minute per token, not one per request */
+	[DB_TOKEN_TOUCH] =
+	    "UPDATE api_tokens SET last_used_at = UTC_TIMESTAMP(3) WHERE id = ? "
+	    "AND (last_used_at IS NULL OR "
+	    "last_used_at < UTC_TIMESTAMP(3) - INTERVAL 60 SECOND)",
+	[DB_TOKEN_INSERT] =
+	    "INSERT INTO api_tokens (id, workspace_id, name, token_hash, "
+	    "token_prefix, created_by, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+	/* newest first; ids sort by creation time, so the cursor is an id */
+	[DB_TOKEN_LIST] =
+	    "SELECT id, name, token_prefix, created_by, created_at, "
+	    "last_used_at FROM api_tokens WHERE workspace_id = ? AND id < ? "
+	    "ORDER BY id DESC LIMIT ?",
+	[DB_TOKEN_DELETE] =
+	    "DELETE FROM api_tokens WHERE workspace_id = ? AND id = ?",
+	[DB_EMAIL_TOKEN_INSERT] =
+	    "INSERT INTO email_tokens (id, user_id, purpose, token_hash, "
+	    "expires_at, created_at) VALUES (?, ?, ?, ?, "
+	    "UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3))",
+	[DB_EMAIL_TOKEN_FIND] =
+	    "SELECT id, user_id, expires_at < UTC_TIMESTAMP(3), used_at "
+	    "FROM email_tokens WHERE token_hash = ? AND purpose = ? FOR UPDATE",
+	[DB_EMAIL_TOKEN_USE] =
+	    "UPDATE email_tokens SET used_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ? AND used_at IS NULL",
+
+	/* mail outbox (db_mail.c) */
+	[DB_MAIL_INSERT] =
+	    "INSERT INTO mail_outbox (id, to_addr, subject, body_text, "
+	    "next_attempt_at, created_at) "
+	    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	/* Leases up to N due rows to one claim token.  The scan follows
+	 * mail_outbox_due, so a second scheduler waits only for the first's
+	 * short transaction and then skips the rows it leased. */
+	[DB_MAIL_LEASE] =
+	    "UPDATE mail_outbox SET lease_owner = ?, "
+	    "lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
+	    "WHERE status = 'queued' AND next_attempt_at <= UTC_TIMESTAMP(3) "
+	    "AND (lease_expires_at IS NULL OR "
+	    "lease_expires_at < UTC_TIMESTAMP(3)) "
+	    "ORDER BY next_attempt_at, id LIMIT ?",
+	[DB_MAIL_LEASED] =
+	    "SELECT id, to_addr, subject, body_text, attempts FROM mail_outbox "
+	    "WHERE status = 'queued' AND lease_owner = ? "
+	    "ORDER BY next_attempt_at, id",
+	/* Sent is final even if the lease was lost meanwhile: it stops a
+	 * second copy.  The body holds one-time links, so it goes. */
+	[DB_MAIL_SENT] =
+	    "UPDATE mail_outbox SET status = 'sent', "
+	    "sent_at = UTC_TIMESTAMP(3), body_text = '', "
+	    "attempts = attempts + 1, lease_owner = NULL, "
+	    "lease_expires_at = NULL WHERE id = ? AND status = 'queued'",
+	[DB_MAIL_RETRY] =
+	    "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, "
+	    "next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND, "
+	    "lease_owner = NULL, lease_expires_at = NULL "
+	    "WHERE id = ? AND status = 'queued' AND lease_owner = ?",
+	[DB_MAIL_FAIL] =
+	    "UPDATE mail_outbox SET status = 'failed', body_text = '', "
+	    "attempts = attempts + 1, last_error = ?, "
+	    "lease_owner = NULL, lease_expires_at = NULL "
+	    "WHERE id = ? AND status = 'queued' AND lease_owner = ?",
+	[DB_MAIL_RELEASE] =
+	    "UPDATE mail_outbox SET lease_owner = NULL, lease_expires_at = NULL "
+	    "WHERE status = 'queued' AND lease_owner = ?",
 };
 
 const char *

@@ -88,6 +88,7 @@ stack_sql() {
 stack_conf() {
 	CRON_CONF=$TRASH_DIRECTORY/cron.conf
 	export CRON_CONF
+	: "${STACK_JWT_SECRET:=$(openssl rand -hex 32)}"
 	cat >"$CRON_CONF" <<-CONF
 	# written by t/lib-stack.sh for $this_test
 	db_socket = $DB_SOCKET
@@ -100,6 +101,7 @@ stack_conf() {
 	public_url = http://127.0.0.1
 	allow_private_targets = 1
 	mail_dir = $TRASH_DIRECTORY/mail
+	jwt_secret = $STACK_JWT_SECRET
 	CONF
 	if test $# -gt 0; then printf '%s\n' "$@" >>"$CRON_CONF"; fi
 	chmod 600 "$CRON_CONF"
@@ -233,4 +235,23 @@ test_before_done_hook() {
 		! grep -E "AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|==[0-9]+== .*(are definitely lost|Invalid (read|write|free)|Conditional jump|uninitialised|Mismatched free|Source and destination overlap|Syscall param)|definitely lost: [1-9]" \
 			"$TRASH_DIRECTORY"/*.log /dev/null
 	'
+}
+
+# json METHOD PATH [CURL ARGS]: a JSON request through nginx (see http).
+json() { http "$1" "$2" -H "Content-Type: application/json" "${@:3}"; }
+
+# bearer TOKEN: the Authorization header for TOKEN.
+bearer() { echo "Authorization: Bearer $1"; }
+
+# stack_user VAR EMAIL [verified|pending]: signs up a user (with its own
+# workspace) through the API and, unless "pending", marks the email
+# verified in the database.  Sets VAR_TOKEN, VAR_ID and VAR_WS.
+stack_user() {
+	local var=$1 email=$2 state=${3:-verified}
+	json POST /v1/auth/signup -d "{\"name\":\"$var\",\"email\":\"$email\",\"password\":\"correct-horse-battery\",\"workspace_name\":\"$var space\"}" &&
+	expect_status 202 || return 1
+	eval "${var}_TOKEN=\$(jq -r .token body) ${var}_ID=\$(jq -r .user.id body) ${var}_WS=\$(jq -r .workspace.id body)"
+	if test "$state" != pending; then
+		stack_sql "UPDATE users SET trust_level = 'verified', verified_at = UTC_TIMESTAMP(3) WHERE email_norm = LOWER('$email')"
+	fi
 }

@@ -41,11 +41,21 @@ static const struct {
 	{ "api_max_json_depth", CONF_INT, 2, 64, "16" },
 	{ "api_drain_seconds", CONF_INT, 1, 3600, "30" },
 	{ "api_debug_routes", CONF_BOOL, 0, 1, "0" },
+	{ "jwt_secret", CONF_STR, 0, 512, "" },
+	{ "password_scrypt_log2n", CONF_INT, 10, 22, "17" },
+	{ "password_scrypt_r", CONF_INT, 1, 32, "8" },
+	{ "password_scrypt_p", CONF_INT, 1, 16, "1" },
 	{ "public_url", CONF_STR, 1, 255, "https://localhost" },
 	{ "sql_dir", CONF_STR, 1, 1024, CRON_DATADIR "/sql" },
 	{ "allow_private_targets", CONF_BOOL, 0, 1, "0" },
 	{ "mail_dir", CONF_STR, 0, 1024, "" },
 	{ "smtp_url", CONF_STR, 0, 1024, "" },
+	{ "mail_from", CONF_STR, 1, 255, "cron-platform <noreply@localhost>" },
+	{ "smtp_username", CONF_STR, 0, 255, "" },
+	{ "smtp_password", CONF_STR, 0, 255, "" },
+	{ "smtp_starttls", CONF_BOOL, 0, 1, "0" },
+	{ "smtp_timeout", CONF_INT, 1, 300, "30" },
+	{ "mail_retry_base_seconds", CONF_INT, 1, 3600, "30" },
 };
 
 static void
