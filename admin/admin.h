@@ -4,6 +4,10 @@
 
 struct cron_conf;
 
+/* restrict.c */
+int	adm_user(const struct cron_conf *, int, char **);
+int	adm_workspace(const struct cron_conf *, int, char **);
+
 /* migrate.c */
 int	adm_migrate(const struct cron_conf *, int, char **);
 

@@ -19,6 +19,8 @@ static const struct {
 	const char	*help;
 } commands[] = {
 	{ "migrate", adm_migrate, "migrate [--dir DIR] [--check]   apply pending sql/ migrations" },
+	{ "user", adm_user, "user verify|restrict|unrestrict EMAIL [--reason TEXT]" },
+	{ "workspace", adm_workspace, "workspace restrict ID --reason TEXT | unrestrict ID" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -23,7 +23,10 @@ enum db_stmt {
 	DB_USER_GET,
 	DB_USER_SET_PASSWORD,
 	DB_USER_VERIFY,
+	DB_USER_VERIFY_EMAIL,
+	DB_USER_RESTRICT,
 	DB_WORKSPACE_INSERT,
+	DB_WORKSPACE_RESTRICT,
 	DB_MEMBERSHIP_INSERT,
 	DB_MEMBERSHIP_LIST_USER,
 	DB_AUTH_SESSION,
@@ -160,6 +163,8 @@ int	db_user_insert(struct db *, const char *, const char *, const char *,
 	    const char *, const char *);
 int	db_user_by_email(struct db *, const char *, struct db_user *);
 int	db_user_get(struct db *, const char *, struct db_user *);
+int	db_user_verify_email(struct db *, const char *);
+int	db_user_restrict(struct db *, const char *, int, const char *);
 int	db_user_set_password(struct db *, const char *, const char *);
 int	db_user_verify(struct db *, const char *);
 int	db_auth_session(struct db *, const char *, const char *,
@@ -193,6 +198,7 @@ struct db_membership {
 	char	 role[8];
 };
 
+int	db_workspace_restrict(struct db *, const char *, int, const char *);
 int	db_workspace_insert(struct db *, const char *, const char *,
 	    const char *);
 int	db_membership_insert(struct db *, const char *, const char *,

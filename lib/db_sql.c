@@ -46,6 +46,16 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "UPDATE users SET trust_level = 'verified', "
 	    "verified_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) "
 	    "WHERE id = ? AND trust_level = 'pending_verification'",
+	[DB_USER_VERIFY_EMAIL] =
+	    "UPDATE users SET trust_level = 'verified', "
+	    "verified_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) "
+	    "WHERE email_norm = ? AND trust_level = 'pending_verification'",
+	[DB_USER_RESTRICT] =
+	    "UPDATE users SET restricted = ?, restriction_reason = ?, "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE email_norm = ?",
+	[DB_WORKSPACE_RESTRICT] =
+	    "UPDATE workspaces SET restricted = ?, restriction_reason = ?, "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
 	[DB_WORKSPACE_INSERT] =
 	    "INSERT INTO workspaces (id, name, timezone, created_at, updated_at) "
 	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",

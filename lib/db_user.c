@@ -250,3 +250,35 @@ db_token_delete(struct db *db, const char *wid, const char *id)
 		return rc;
 	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
+
+/* Runs an UPDATE; DB_NOTFOUND when it matched no row. */
+static int
+update_one(struct db *db, enum db_stmt s, const struct db_val *v, size_t n)
+{
+	unsigned long long	m = 0;
+	int			rc;
+
+	if ((rc = db_exec(db, s, v, n, &m)) != DB_OK)
+		return rc;
+	return m > 0 ? DB_OK : DB_NOTFOUND;
+}
+
+/* Verifies the pending user with this (normalised) email (cron-admin). */
+int
+db_user_verify_email(struct db *db, const char *email_norm)
+{
+	struct db_val	v[] = { dbv_str(email_norm) };
+
+	return update_one(db, DB_USER_VERIFY_EMAIL, v, 1);
+}
+
+/* Sets or clears a user's restriction (reason NULL when clearing). */
+int
+db_user_restrict(struct db *db, const char *email_norm, int on,
+    const char *reason)
+{
+	struct db_val	v[] = { dbv_int(on), dbv_str(reason),
+			    dbv_str(email_norm) };
+
+	return update_one(db, DB_USER_RESTRICT, v, 3);
+}

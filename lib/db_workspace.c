@@ -53,3 +53,18 @@ db_membership_list_user(struct db *db, const char *uid,
 	db_res_free(res);
 	return DB_OK;
 }
+
+/* Sets or clears a workspace's restriction; DB_NOTFOUND if no such id. */
+int
+db_workspace_restrict(struct db *db, const char *id, int on,
+    const char *reason)
+{
+	struct db_val		v[] = { dbv_int(on), dbv_str(reason),
+				    dbv_str(id) };
+	unsigned long long	n = 0;
+	int			rc;
+
+	if ((rc = db_exec(db, DB_WORKSPACE_RESTRICT, v, 3, &n)) != DB_OK)
+		return rc;
+	return n > 0 ? DB_OK : DB_NOTFOUND;
+}
