@@ -16,6 +16,7 @@
 #include "db.h"
 #include "jwt.h"
 #include "log.h"
+#include "password.h"
 
 static struct cron_conf	conf;
 static struct api_ctx	ctx;
@@ -36,11 +37,20 @@ usage(void)
 static int
 check_secrets(const struct cron_conf *c, char *err, size_t errlen)
 {
+	struct cron_scrypt	sp;
 	unsigned long long	cost;
 
 	if (strlen(c->jwt_secret) < CRON_JWT_KEY_MIN) {
 		snprintf(err, errlen, "jwt_secret must be at least %d "
 		    "characters (e.g. openssl rand -hex 32)", CRON_JWT_KEY_MIN);
+		return -1;
+	}
+	sp.log2_n = c->password_scrypt_log2n;
+	sp.r = c->password_scrypt_r;
+	sp.p = c->password_scrypt_p;
+	if (!cron_scrypt_valid(&sp)) {
+		snprintf(err, errlen, "password_scrypt_* is not a usable scrypt "
+		    "setting (memory 128*r*N at most 1 GiB, log2n < 16*r)");
 		return -1;
 	}
 	cost = (1ULL << c->password_scrypt_log2n) *

@@ -129,11 +129,11 @@ mcf_parse(const char *s, struct mcf *m)
 	    strncmp(s, MCF_PREFIX, sizeof(MCF_PREFIX) - 1) != 0)
 		return -1;
 	s += sizeof(MCF_PREFIX) - 1;
-	m->params.log2_n = hex2(s);
-	m->params.r = hex2(s + 2);
-	m->params.p = hex2(s + 4);
-	if (m->params.log2_n == -1 || m->params.r == -1 ||
-	    m->params.p == -1 || s[6] != '$' || !cron_scrypt_valid(&m->params))
+	/* In order, so that nothing is read past a short string's NUL. */
+	if ((m->params.log2_n = hex2(s)) == -1 ||
+	    (m->params.r = hex2(s + 2)) == -1 ||
+	    (m->params.p = hex2(s + 4)) == -1 || s[6] != '$' ||
+	    !cron_scrypt_valid(&m->params))
 		return -1;
 	salt = s + 7;
 	if ((hash = strchr(salt, '$')) == NULL)

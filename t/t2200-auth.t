@@ -216,7 +216,9 @@ test_expect_success 'cron-api refuses a short jwt_secret and weak scrypt setting
 	sed "s/^jwt_secret = .*/jwt_secret = short/" "$CRON_CONF" >short.conf &&
 	test_must_fail cron-api -n -f short.conf 2>err && test_grep "jwt_secret must be" err &&
 	sed "s/^password_scrypt_log2n = .*/password_scrypt_log2n = 14/" "$CRON_CONF" >weak.conf &&
-	test_must_fail cron-api -n -f weak.conf 2>err && test_grep "OWASP" err
+	test_must_fail cron-api -n -f weak.conf 2>err && test_grep "OWASP" err &&
+	sed "s/^password_scrypt_log2n = .*/password_scrypt_log2n = 22/" "$CRON_CONF" >huge.conf &&
+	test_must_fail cron-api -n -f huge.conf 2>err && test_grep "not a usable scrypt" err
 '
 
 test_expect_success 'no password, JWT or verification token in the server logs' '

