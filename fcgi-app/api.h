@@ -69,6 +69,17 @@ enum api_op {
 	API_OP_TOKENS_LIST,
 	API_OP_TOKENS_CREATE,
 	API_OP_TOKENS_DELETE,
+	API_OP_ME_DELETE,
+	API_OP_WORKSPACE_GET,
+	API_OP_WORKSPACE_UPDATE,
+	API_OP_MEMBERS_LIST,
+	API_OP_MEMBERS_UPDATE,
+	API_OP_MEMBERS_DELETE,
+	API_OP_INVITES_LIST,
+	API_OP_INVITES_CREATE,
+	API_OP_INVITES_DELETE,
+	API_OP_INVITES_ACCEPT,
+	API_OP_WORKSPACE_TRANSFER,
 	API_OP__MAX
 };
 
@@ -91,6 +102,7 @@ struct api_perm {
 	unsigned	 verified:1;	/* needs a verified email */
 	unsigned	 write:1;	/* blocked when workspace restricted */
 	unsigned	 token_ok:1;	/* API tokens may do it */
+	unsigned	 limited:1;	/* public, but rate limited by address */
 	enum api_role	 min_role;
 };
 
@@ -206,12 +218,17 @@ enum api_role api_role_parse(const char *);
 const char *api_role_name(enum api_role);
 int	 api_db_error(struct api_req *, int);
 
+/* ratelimit.c */
+int	 api_rate_public(struct api_req *);
+int	 api_rate_caller(struct api_req *);
+
 /* valid.c */
 int	 api_validate(struct api_req *, const struct api_field *, size_t);
 int	 api_invalid(struct api_req *, const char *, const char *);
 const char *valid_email(const char *);
 const char *valid_timezone(const char *);
 const char *valid_id(const char *);
+void	 api_email_norm(const char *, char *);
 int	 api_page(struct api_req *, int *, char[26]);
 void	 api_respond_page(struct api_req *, struct json_object *, int,
 	    const char *);
@@ -238,6 +255,19 @@ void	 h_tokens_delete(struct api_req *);
 void	 h_me_get(struct api_req *);
 void	 h_workspaces_list(struct api_req *);
 void	 h_workspaces_create(struct api_req *);
+void	 h_me_delete(struct api_req *);
+
+/* h_team.c */
+void	 h_workspace_get(struct api_req *);
+void	 h_workspace_patch(struct api_req *);
+void	 h_members_list(struct api_req *);
+void	 h_member_patch(struct api_req *);
+void	 h_member_delete(struct api_req *);
+void	 h_workspace_transfer(struct api_req *);
+void	 h_invites_create(struct api_req *);
+void	 h_invites_list(struct api_req *);
+void	 h_invites_delete(struct api_req *);
+void	 h_invites_accept(struct api_req *);
 
 /* h_health.c */
 void	 h_health(struct api_req *);

@@ -19,9 +19,12 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 	[API_OP_HEALTH] =		{ .defined = 1, .public = 1 },
 	[API_OP_OPENAPI] =		{ .defined = 1, .public = 1 },
 	[API_OP_DEBUG] =		{ .defined = 1, .public = 1 },
-	[API_OP_AUTH_SIGNUP] =		{ .defined = 1, .public = 1 },
-	[API_OP_AUTH_LOGIN] =		{ .defined = 1, .public = 1 },
-	[API_OP_AUTH_VERIFY] =		{ .defined = 1, .public = 1 },
+	[API_OP_AUTH_SIGNUP] =		{ .defined = 1, .public = 1,
+					  .limited = 1 },
+	[API_OP_AUTH_LOGIN] =		{ .defined = 1, .public = 1,
+					  .limited = 1 },
+	[API_OP_AUTH_VERIFY] =		{ .defined = 1, .public = 1,
+					  .limited = 1 },
 	[API_OP_AUTH_RESEND] =		{ .defined = 1, .account = 1 },
 	[API_OP_AUTH_SWITCH] =		{ .defined = 1, .account = 1 },
 	[API_OP_AUTH_PASSWORD] =	{ .defined = 1, .account = 1 },
@@ -33,6 +36,26 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 	[API_OP_TOKENS_CREATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },
 	[API_OP_TOKENS_DELETE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_ME_DELETE] =		{ .defined = 1, .account = 1 },
+	[API_OP_INVITES_ACCEPT] =	{ .defined = 1, .account = 1,
+					  .verified = 1 },
+	/* reads: every role and API tokens */
+	[API_OP_WORKSPACE_GET] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_MEMBERS_LIST] =		{ .defined = 1, .token_ok = 1 },
+	/* team management, settings, transfer: owner only, never tokens */
+	[API_OP_WORKSPACE_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_MEMBERS_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_MEMBERS_DELETE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_INVITES_LIST] =		{ .defined = 1, .min_role = API_ROLE_OWNER },
+	[API_OP_INVITES_CREATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_INVITES_DELETE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_WORKSPACE_TRANSFER] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },
 };
 
@@ -61,8 +84,8 @@ api_authorize(struct api_req *req)
 		return -1;
 	}
 	if (p->public)
-		return 0;
-	if (api_authenticate(req) == -1)
+		return p->limited ? api_rate_public(req) : 0;
+	if (api_authenticate(req) == -1 || api_rate_caller(req) == -1)
 		return -1;
 	if (c->s.user_restricted)
 		e = API_E_ACCOUNT_RESTRICTED;

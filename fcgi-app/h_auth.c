@@ -21,26 +21,14 @@
 #include "xmalloc.h"
 
 #define VERIFY_TTL	(24 * 3600)
-#define TOKEN_BYTES	32
 #define PASSWORD_MIN	10
 #define PASSWORD_MAX	256
 
-/* A fresh single-use token (hex) and the SHA-256 hex stored for it. */
+/* A fresh single-use token and the SHA-256 hex stored for it. */
 struct email_token {
-	char	raw[TOKEN_BYTES * 2 + 1];
+	char	raw[CRON_SECRET_HEXLEN + 1];
 	char	hash[CRON_SHA256_HEXLEN + 1];
 };
-
-static void
-email_token_new(struct email_token *t)
-{
-	unsigned char	b[TOKEN_BYTES];
-
-	cron_random_bytes(b, sizeof(b));
-	cron_hex(b, sizeof(b), t->raw);
-	explicit_bzero(b, sizeof(b));
-	cron_sha256_hex(t->raw, strlen(t->raw), t->hash);
-}
 
 static void
 scrypt_params(const struct api_req *req, struct cron_scrypt *p)
@@ -48,17 +36,6 @@ scrypt_params(const struct api_req *req, struct cron_scrypt *p)
 	p->log2_n = req->ctx->conf->password_scrypt_log2n;
 	p->r = req->ctx->conf->password_scrypt_r;
 	p->p = req->ctx->conf->password_scrypt_p;
-}
-
-/* Lower-cases an email address into out (ASCII only; size DB_EMAIL_MAX). */
-static void
-email_norm(const char *in, char *out)
-{
-	size_t	i;
-
-	for (i = 0; in[i] != '\0' && i + 1 < DB_EMAIL_MAX; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[i] = '\0';
 }
 
 static struct json_object *
@@ -145,7 +122,7 @@ h_auth_signup(struct api_req *req)
 	s.wsname = cron_json_str(req->json, "workspace_name");
 	if ((s.tz = cron_json_str(req->json, "timezone")) == NULL)
 		s.tz = "UTC";
-	email_norm(s.email, s.norm);
+	api_email_norm(s.email, s.norm);
 	scrypt_params(req, &sp);
 	if ((hash = cron_password_hash(cron_json_str(req->json, "password"),
 	    &sp)) == NULL) {
@@ -155,7 +132,7 @@ h_auth_signup(struct api_req *req)
 	s.hash = hash;
 	cron_id_new(s.uid);
 	cron_id_new(s.wid);
-	email_token_new(&s.tok);
+	cron_secret_new(s.tok.raw, s.tok.hash);
 	rc = db_txn(req->ctx->db, signup_txn, &s);
 	free(hash);
 	explicit_bzero(&s.tok, sizeof(s.tok));
@@ -304,7 +281,7 @@ h_auth_resend(struct api_req *req)
 	memset(&r, 0, sizeof(r));
 	r.req = req;
 	r.s = &req->caller.s;
-	email_token_new(&r.tok);
+	cron_secret_new(r.tok.raw, r.tok.hash);
 	rc = db_txn(req->ctx->db, resend_txn, &r);
 	explicit_bzero(&r.tok, sizeof(r.tok));
 	if (rc != DB_OK) {
@@ -391,7 +368,7 @@ h_auth_login(struct api_req *req)
 
 	if (api_validate(req, f, 2) == -1)
 		return;
-	email_norm(cron_json_str(req->json, "email"), norm);
+	api_email_norm(cron_json_str(req->json, "email"), norm);
 	pw = cron_json_str(req->json, "password");
 	scrypt_params(req, &sp);
 	rc = db_user_by_email(req->ctx->db, norm, &u);

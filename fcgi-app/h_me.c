@@ -123,3 +123,51 @@ h_workspaces_create(struct api_req *req)
 	cron_json_add_str(o, "role", "owner");
 	api_respond(req, 201, o);
 }
+
+struct delete_me {
+	const char	*uid;
+	long long	 shared;
+};
+
+/* Deletes the workspaces the user owns alone, then the user. */
+static int
+delete_me_txn(struct db *db, void *arg)
+{
+	struct delete_me	*d = arg;
+	int			 rc;
+
+	if ((rc = db_member_owned_shared(db, d->uid, &d->shared)) != DB_OK)
+		return rc;
+	if (d->shared > 0)
+		return DB_NOTFOUND;
+	if ((rc = db_workspace_delete_sole(db, d->uid)) != DB_OK)
+		return rc;
+	return db_user_delete(db, d->uid);
+}
+
+/*
+ * DELETE /v1/me: deletes the account and the workspaces it owns alone.
+ * Refused (409) while it owns a workspace with other members: transfer
+ * ownership first.  Its API tokens elsewhere then answer token_orphaned.
+ */
+void
+h_me_delete(struct api_req *req)
+{
+	struct delete_me	d;
+	int			rc;
+
+	d.uid = req->caller.s.user_id;
+	d.shared = 0;
+	rc = db_txn(req->ctx->db, delete_me_txn, &d);
+	if (d.shared > 0) {
+		api_error(req, API_E_CONFLICT, "you own a workspace with other "
+		    "members; transfer its ownership first", NULL);
+		return;
+	}
+	if (rc != DB_OK) {
+		api_db_error(req, rc);
+		return;
+	}
+	log_info("%s account %s deleted", req->request_id, d.uid);
+	api_respond(req, 204, NULL);
+}

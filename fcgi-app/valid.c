@@ -209,3 +209,14 @@ api_respond_page(struct api_req *req, struct json_object *items, int limit,
 	cron_json_add_str(o, "next_cursor", more ? last_id : NULL);
 	api_respond(req, 200, o);
 }
+
+/* Lower-cases an email address into out (ASCII letters; DB_EMAIL_MAX). */
+void
+api_email_norm(const char *in, char *out)
+{
+	size_t	i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < DB_EMAIL_MAX; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}

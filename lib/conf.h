@@ -27,6 +27,13 @@ struct cron_conf {
 	int	 password_scrypt_log2n;
 	int	 password_scrypt_r;
 	int	 password_scrypt_p;
+	/* rate limits (per window, shared by every worker and host) */
+	int	 rate_limit_window_seconds;
+	int	 rate_limit_user;
+	int	 rate_limit_ip;
+	int	 rate_limit_login_email;
+	int	 rate_limit_resend;
+	int	 rate_limit_exempt_loopback;
 	/* shared */
 	char	*public_url;
 	char	*sql_dir;

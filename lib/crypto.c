@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -56,4 +58,20 @@ int
 cron_ct_equal(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/*
+ * Makes a fresh single-use secret (32 random bytes as hex, for a link) in
+ * raw and the SHA-256 hex of it, which is all that gets stored, in hash.
+ */
+void
+cron_secret_new(char raw[CRON_SECRET_HEXLEN + 1],
+    char hash[CRON_SHA256_HEXLEN + 1])
+{
+	unsigned char	b[CRON_SECRET_HEXLEN / 2];
+
+	cron_random_bytes(b, sizeof(b));
+	cron_hex(b, sizeof(b), raw);
+	explicit_bzero(b, sizeof(b));
+	cron_sha256_hex(raw, CRON_SECRET_HEXLEN, hash);
 }

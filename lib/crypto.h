@@ -13,4 +13,9 @@ void	cron_sha256_hex(const void *, size_t, char[CRON_SHA256_HEXLEN + 1]);
 int	cron_ct_equal(const void *, const void *, size_t);
 void	cron_hex(const unsigned char *, size_t, char *);
 
+/* A single-use secret for a link (256 bits, hex) and its stored SHA-256. */
+#define CRON_SECRET_HEXLEN	64
+void	cron_secret_new(char[CRON_SECRET_HEXLEN + 1],
+	    char[CRON_SHA256_HEXLEN + 1]);
+
 #endif

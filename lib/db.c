@@ -309,6 +309,18 @@ db_exec(struct db *db, enum db_stmt s, const struct db_val *v, size_t n,
 	return rc;
 }
 
+/* Like db_exec, but DB_NOTFOUND when the statement matched no row. */
+int
+db_exec_one(struct db *db, enum db_stmt s, const struct db_val *v, size_t n)
+{
+	unsigned long long	affected = 0;
+	int			rc;
+
+	if ((rc = db_exec(db, s, v, n, &affected)) != DB_OK)
+		return rc;
+	return affected > 0 ? DB_OK : DB_NOTFOUND;
+}
+
 /*
  * Runs a statement that returns rows; on DB_OK *res holds all of them
  * (owned by the caller: db_res_free).  Retries a lost connection once

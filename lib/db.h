@@ -27,6 +27,22 @@ enum db_stmt {
 	DB_USER_RESTRICT,
 	DB_WORKSPACE_INSERT,
 	DB_WORKSPACE_RESTRICT,
+	DB_WORKSPACE_GET,
+	DB_WORKSPACE_UPDATE,
+	DB_WORKSPACE_DELETE_SOLE,
+	DB_MEMBER_LIST,
+	DB_MEMBER_ROLE_LOCK,
+	DB_MEMBER_SET_ROLE,
+	DB_MEMBER_DELETE,
+	DB_MEMBER_OWNED_SHARED,
+	DB_INVITE_INSERT,
+	DB_INVITE_DELETE_PENDING,
+	DB_INVITE_LIST,
+	DB_INVITE_DELETE,
+	DB_INVITE_FIND,
+	DB_INVITE_ACCEPT,
+	DB_USER_DELETE,
+	DB_RATE_HIT,
 	DB_MEMBERSHIP_INSERT,
 	DB_MEMBERSHIP_LIST_USER,
 	DB_AUTH_SESSION,
@@ -89,6 +105,8 @@ int		 db_connect(struct db *);
 int		 db_connected(const struct db *);
 int		 db_exec(struct db *, enum db_stmt, const struct db_val *,
 		    size_t, unsigned long long *);
+int		 db_exec_one(struct db *, enum db_stmt, const struct db_val *,
+		    size_t);
 int		 db_query(struct db *, enum db_stmt, const struct db_val *,
 		    size_t, struct db_res **);
 int		 db_script(struct db *, const char *, size_t, char *, size_t);
@@ -205,6 +223,62 @@ int	db_membership_insert(struct db *, const char *, const char *,
 	    const char *);
 int	db_membership_list_user(struct db *, const char *,
 	    struct db_membership **, size_t *);
+
+/* db_team.c: workspace settings, members, invites */
+struct db_workspace {
+	char	 id[26];
+	char	 name[DB_NAME_MAX];
+	char	 timezone[65];
+	int	 restricted;
+	char	 restriction_reason[2004];
+	int64_t	 created_at;
+};
+
+struct db_member {
+	char	 user_id[26];
+	char	 name[DB_NAME_MAX];
+	char	 email[DB_EMAIL_MAX];
+	char	 role[8];
+	int64_t	 joined_at;
+};
+
+struct db_invite {
+	char	 id[26];
+	char	 workspace_id[26];
+	char	 workspace_name[DB_NAME_MAX];
+	char	 email[DB_EMAIL_MAX];
+	char	 role[8];
+	char	 invited_by[26];
+	int64_t	 created_at;
+	int64_t	 expires_at;
+	int	 expired;
+	int	 accepted;
+};
+
+int	db_workspace_get(struct db *, const char *, struct db_workspace *);
+int	db_workspace_update(struct db *, const char *, const char *,
+	    const char *);
+int	db_workspace_delete_sole(struct db *, const char *);
+int	db_member_list(struct db *, const char *, const char *, int,
+	    struct db_member **, size_t *);
+int	db_member_role_lock(struct db *, const char *, const char *, char *,
+	    size_t);
+int	db_member_set_role(struct db *, const char *, const char *,
+	    const char *);
+int	db_member_delete(struct db *, const char *, const char *);
+int	db_member_owned_shared(struct db *, const char *, long long *);
+int	db_invite_insert(struct db *, const char *, const char *, const char *,
+	    const char *, const char *, const char *, const char *, int);
+int	db_invite_delete_pending(struct db *, const char *, const char *);
+int	db_invite_list(struct db *, const char *, const char *, int,
+	    struct db_invite **, size_t *);
+int	db_invite_delete(struct db *, const char *, const char *);
+int	db_invite_find(struct db *, const char *, struct db_invite *);
+int	db_invite_accept(struct db *, const char *);
+int	db_user_delete(struct db *, const char *);
+
+/* db_rate.c */
+int	db_rate_hit(struct db *, const char *, long long, long long *);
 
 /* db_mail.c: the outbox */
 int	db_mail_insert(struct db *, const char *, const char *, const char *,

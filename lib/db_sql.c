@@ -56,6 +56,70 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_WORKSPACE_RESTRICT] =
 	    "UPDATE workspaces SET restricted = ?, restriction_reason = ?, "
 	    "updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	/* team (db_team.c) */
+	[DB_WORKSPACE_GET] =
+	    "SELECT id, name, timezone, restricted, restriction_reason, "
+	    "created_at FROM workspaces WHERE id = ?",
+	[DB_WORKSPACE_UPDATE] =
+	    "UPDATE workspaces SET name = COALESCE(?, name), "
+	    "timezone = COALESCE(?, timezone), updated_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ?",
+	/* the workspaces a user owns alone, deleted with the account */
+	[DB_WORKSPACE_DELETE_SOLE] =
+	    "DELETE w FROM workspaces w JOIN memberships m "
+	    "ON m.workspace_id = w.id AND m.user_id = ? AND m.role = 'owner' "
+	    "WHERE NOT EXISTS (SELECT 1 FROM memberships o "
+	    "WHERE o.workspace_id = w.id AND o.user_id <> m.user_id)",
+	[DB_MEMBER_LIST] =
+	    "SELECT u.id, u.name, u.email, m.role, m.created_at "
+	    "FROM memberships m JOIN users u ON u.id = m.user_id "
+	    "WHERE m.workspace_id = ? AND m.user_id < ? "
+	    "ORDER BY m.user_id DESC LIMIT ?",
+	[DB_MEMBER_ROLE_LOCK] =
+	    "SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ? "
+	    "FOR UPDATE",
+	[DB_MEMBER_SET_ROLE] =
+	    "UPDATE memberships SET role = ? WHERE workspace_id = ? "
+	    "AND user_id = ?",
+	[DB_MEMBER_DELETE] =
+	    "DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?",
+	/* workspaces the user owns that have other members */
+	[DB_MEMBER_OWNED_SHARED] =
+	    "SELECT COUNT(*) FROM memberships m WHERE m.user_id = ? "
+	    "AND m.role = 'owner' AND EXISTS (SELECT 1 FROM memberships o "
+	    "WHERE o.workspace_id = m.workspace_id AND o.user_id <> m.user_id)",
+	[DB_INVITE_INSERT] =
+	    "INSERT INTO invites (id, workspace_id, email, email_norm, role, "
+	    "token_hash, invited_by, expires_at, created_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, "
+	    "UTC_TIMESTAMP(3))",
+	[DB_INVITE_DELETE_PENDING] =
+	    "DELETE FROM invites WHERE workspace_id = ? AND email_norm = ? "
+	    "AND accepted_at IS NULL",
+	[DB_INVITE_LIST] =
+	    "SELECT id, email, role, invited_by, created_at, expires_at "
+	    "FROM invites WHERE workspace_id = ? AND accepted_at IS NULL "
+	    "AND id < ? ORDER BY id DESC LIMIT ?",
+	[DB_INVITE_DELETE] =
+	    "DELETE FROM invites WHERE workspace_id = ? AND id = ? "
+	    "AND accepted_at IS NULL",
+	[DB_INVITE_FIND] =
+	    "SELECT i.id, i.workspace_id, i.email_norm, i.role, "
+	    "i.expires_at < UTC_TIMESTAMP(3), i.accepted_at, w.name "
+	    "FROM invites i JOIN workspaces w ON w.id = i.workspace_id "
+	    "WHERE i.token_hash = ? FOR UPDATE",
+	[DB_INVITE_ACCEPT] =
+	    "UPDATE invites SET accepted_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ? AND accepted_at IS NULL",
+	[DB_USER_DELETE] =
+	    "DELETE FROM users WHERE id = ?",
+
+	/* rate limits (db_rate.c): count a hit, one round trip */
+	[DB_RATE_HIT] =
+	    "INSERT INTO rate_limits (bucket, window_start, hits) "
+	    "VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE "
+	    "hits = IF(window_start = VALUES(window_start), hits + 1, 1), "
+	    "window_start = VALUES(window_start) RETURNING hits",
 	[DB_WORKSPACE_INSERT] =
 	    "INSERT INTO workspaces (id, name, timezone, created_at, updated_at) "
 	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",

@@ -65,13 +65,9 @@ db_user_set_password(struct db *db, const char *id, const char *hash)
 int
 db_user_verify(struct db *db, const char *id)
 {
-	struct db_val		v[] = { dbv_str(id) };
-	unsigned long long	n = 0;
-	int			rc;
+	struct db_val	v[] = { dbv_str(id) };
 
-	if ((rc = db_exec(db, DB_USER_VERIFY, v, 1, &n)) != DB_OK)
-		return rc;
-	return n == 1 ? DB_OK : DB_NOTFOUND;
+	return db_exec_one(db, DB_USER_VERIFY, v, 1);
 }
 
 /* Fills s from a DB_AUTH_* row (the columns the two queries share). */
@@ -187,13 +183,9 @@ db_email_token_find(struct db *db, const char *hash, const char *purpose,
 int
 db_email_token_use(struct db *db, const char *id)
 {
-	struct db_val		v[] = { dbv_str(id) };
-	unsigned long long	n = 0;
-	int			rc;
+	struct db_val	v[] = { dbv_str(id) };
 
-	if ((rc = db_exec(db, DB_EMAIL_TOKEN_USE, v, 1, &n)) != DB_OK)
-		return rc;
-	return n == 1 ? DB_OK : DB_NOTFOUND;
+	return db_exec_one(db, DB_EMAIL_TOKEN_USE, v, 1);
 }
 
 int
@@ -242,25 +234,9 @@ db_token_list(struct db *db, const char *wid, const char *cursor, int limit,
 int
 db_token_delete(struct db *db, const char *wid, const char *id)
 {
-	struct db_val		v[] = { dbv_str(wid), dbv_str(id) };
-	unsigned long long	n = 0;
-	int			rc;
+	struct db_val	v[] = { dbv_str(wid), dbv_str(id) };
 
-	if ((rc = db_exec(db, DB_TOKEN_DELETE, v, 2, &n)) != DB_OK)
-		return rc;
-	return n == 1 ? DB_OK : DB_NOTFOUND;
-}
-
-/* Runs an UPDATE; DB_NOTFOUND when it matched no row. */
-static int
-update_one(struct db *db, enum db_stmt s, const struct db_val *v, size_t n)
-{
-	unsigned long long	m = 0;
-	int			rc;
-
-	if ((rc = db_exec(db, s, v, n, &m)) != DB_OK)
-		return rc;
-	return m > 0 ? DB_OK : DB_NOTFOUND;
+	return db_exec_one(db, DB_TOKEN_DELETE, v, 2);
 }
 
 /* Verifies the pending user with this (normalised) email (cron-admin). */
@@ -269,7 +245,7 @@ db_user_verify_email(struct db *db, const char *email_norm)
 {
 	struct db_val	v[] = { dbv_str(email_norm) };
 
-	return update_one(db, DB_USER_VERIFY_EMAIL, v, 1);
+	return db_exec_one(db, DB_USER_VERIFY_EMAIL, v, 1);
 }
 
 /* Sets or clears a user's restriction (reason NULL when clearing). */
@@ -280,5 +256,5 @@ db_user_restrict(struct db *db, const char *email_norm, int on,
 	struct db_val	v[] = { dbv_int(on), dbv_str(reason),
 			    dbv_str(email_norm) };
 
-	return update_one(db, DB_USER_RESTRICT, v, 3);
+	return db_exec_one(db, DB_USER_RESTRICT, v, 3);
 }

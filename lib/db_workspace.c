@@ -59,12 +59,7 @@ int
 db_workspace_restrict(struct db *db, const char *id, int on,
     const char *reason)
 {
-	struct db_val		v[] = { dbv_int(on), dbv_str(reason),
-				    dbv_str(id) };
-	unsigned long long	n = 0;
-	int			rc;
+	struct db_val	v[] = { dbv_int(on), dbv_str(reason), dbv_str(id) };
 
-	if ((rc = db_exec(db, DB_WORKSPACE_RESTRICT, v, 3, &n)) != DB_OK)
-		return rc;
-	return n > 0 ? DB_OK : DB_NOTFOUND;
+	return db_exec_one(db, DB_WORKSPACE_RESTRICT, v, 3);
 }

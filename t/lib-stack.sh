@@ -102,6 +102,7 @@ stack_conf() {
 	allow_private_targets = 1
 	mail_dir = $TRASH_DIRECTORY/mail
 	jwt_secret = $STACK_JWT_SECRET
+	rate_limit_exempt_loopback = ${STACK_EXEMPT_LOOPBACK:-1}
 	CONF
 	if test $# -gt 0; then printf '%s\n' "$@" >>"$CRON_CONF"; fi
 	chmod 600 "$CRON_CONF"

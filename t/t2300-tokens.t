@@ -99,7 +99,7 @@ test_expect_success 'creator removed from the workspace: 401 token_creator_remov
 	T=$(jq -r .token body) &&
 	stack_sql "DELETE FROM memberships WHERE user_id = \"$OWNER_ID\" AND workspace_id = \"$OWNER_WS\"" &&
 	http GET /v1/me -H "$(bearer "$T")" && expect_error token_creator_removed 401 &&
-	stack_sql "INSERT INTO memberships VALUES (\"$OWNER_WS\", \"$OWNER_ID\", \"owner\", UTC_TIMESTAMP(3))" &&
+	stack_sql "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\"$OWNER_WS\", \"$OWNER_ID\", \"owner\", UTC_TIMESTAMP(3))" &&
 	http GET /v1/me -H "$(bearer "$T")" && expect_status 200
 '
 

@@ -24,6 +24,17 @@ DELETE /v1/api-tokens/:id workspace 1 1 0 owner
 GET /v1/me account 0 0 1 member
 GET /v1/workspaces account 0 0 0 member
 POST /v1/workspaces account 1 0 0 member
+DELETE /v1/me account 0 0 0 member
+POST /v1/invites/accept account 1 0 0 member
+GET /v1/workspace workspace 0 0 1 member
+PATCH /v1/workspace workspace 1 1 0 owner
+GET /v1/workspace/members workspace 0 0 1 member
+PATCH /v1/workspace/members/:user_id workspace 1 1 0 owner
+DELETE /v1/workspace/members/:user_id workspace 1 1 0 owner
+GET /v1/workspace/invites workspace 0 0 0 owner
+POST /v1/workspace/invites workspace 1 1 0 owner
+DELETE /v1/workspace/invites/:id workspace 1 1 0 owner
+POST /v1/workspace/transfer workspace 1 1 0 owner
 PERMS
 
 test_expect_success 'the permission table matches SPEC 3.3 row by row' '
@@ -41,7 +52,7 @@ test_expect_success 'callers: owner, admin, member (JWT), their API tokens, pend
 	stack_up &&
 	stack_user OWNER owner@example.com && W=$OWNER_WS &&
 	stack_user ADMIN admin@example.com && stack_user MEMBER member@example.com &&
-	stack_sql "INSERT INTO memberships VALUES (\"$W\", \"$ADMIN_ID\", \"admin\", UTC_TIMESTAMP(3)), (\"$W\", \"$MEMBER_ID\", \"member\", UTC_TIMESTAMP(3))" &&
+	stack_sql "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\"$W\", \"$ADMIN_ID\", \"admin\", UTC_TIMESTAMP(3)), (\"$W\", \"$MEMBER_ID\", \"member\", UTC_TIMESTAMP(3))" &&
 	for who in ADMIN MEMBER; do
 		eval "t=\$${who}_TOKEN" &&
 		json POST /v1/auth/switch-workspace -H "$(bearer "$t")" -d "{\"workspace_id\":\"$W\"}" &&
@@ -95,7 +106,9 @@ expect() {
 
 test_expect_success 'every route x every caller answers the code the matrix says' '
 	: >results &&
-	grep -v " public " actual.perms | while read -r method path kind ver wr tok minrole; do
+	# DELETE /v1/me would really delete the callers; t2400 covers it.
+	grep -v " public " actual.perms | grep -v "^DELETE /v1/me " |
+	while read -r method path kind ver wr tok minrole; do
 		url=$(echo "$path" | sed "s/:[a-z_]*/c000000000000000000000zzz/g") &&
 		for who in owner admin member pat_owner pat_admin pat_member pending restricted ws_restricted; do
 			set -- $(caller $who) &&
