@@ -60,6 +60,27 @@ report(int rc, const char *what, const char *done)
 	return 1;
 }
 
+/*
+ * cron-admin user promote: verified -> trusted 48 h after verification
+ * (SPEC §3.1).  cron-scheduler's housekeeping runs the same call.
+ */
+static int
+user_promote(const struct cron_conf *conf)
+{
+	struct db		*db = db_new(conf, 0);
+	unsigned long long	 n = 0;
+	int			 rc;
+
+	rc = db_user_promote(db, &n);
+	db_free(db);
+	if (rc != DB_OK) {
+		fprintf(stderr, "cron-admin: user promote: database error\n");
+		return 1;
+	}
+	printf("promoted %llu users to trusted\n", n);
+	return 0;
+}
+
 /* cron-admin user verify|restrict|unrestrict EMAIL [--reason TEXT] */
 int
 adm_user(const struct cron_conf *conf, int argc, char **argv)
@@ -70,11 +91,14 @@ adm_user(const struct cron_conf *conf, int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
+	if (strcmp(verb, "promote") == 0 && argc == 2)
+		return user_promote(conf);
+
 	reason = parse_reason(argc - 1, argv + 1, 0, &email);
 	if ((reason != NULL && *reason == '\0') || (strcmp(verb, "verify") &&
 	    strcmp(verb, "restrict") && strcmp(verb, "unrestrict"))) {
 		fprintf(stderr, "usage: cron-admin user verify|restrict|"
-		    "unrestrict EMAIL [--reason TEXT]\n");
+		    "unrestrict EMAIL [--reason TEXT] | promote\n");
 		return 2;
 	}
 	for (i = 0; email[i] != '\0' && i + 1 < sizeof(norm); i++)

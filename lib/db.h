@@ -43,6 +43,8 @@ enum db_stmt {
 	DB_INVITE_ACCEPT,
 	DB_USER_DELETE,
 	DB_RATE_HIT,
+	DB_RATE_PURGE,
+	DB_USER_PROMOTE,
 	DB_MEMBERSHIP_INSERT,
 	DB_MEMBERSHIP_LIST_USER,
 	DB_AUTH_SESSION,
@@ -279,6 +281,8 @@ int	db_user_delete(struct db *, const char *);
 
 /* db_rate.c */
 int	db_rate_hit(struct db *, const char *, long long, long long *);
+int	db_rate_purge(struct db *, long long, unsigned long long *);
+int	db_user_promote(struct db *, unsigned long long *);
 
 /* db_mail.c: the outbox */
 int	db_mail_insert(struct db *, const char *, const char *, const char *,

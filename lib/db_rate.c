@@ -21,3 +21,12 @@ db_rate_hit(struct db *db, const char *bucket, long long window,
 	db_res_free(res);
 	return DB_OK;
 }
+
+/* Deletes counters of windows that started before before (housekeeping). */
+int
+db_rate_purge(struct db *db, long long before, unsigned long long *n)
+{
+	struct db_val	v[] = { dbv_int(before) };
+
+	return db_exec(db, DB_RATE_PURGE, v, 1, n);
+}

@@ -120,6 +120,15 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE "
 	    "hits = IF(window_start = VALUES(window_start), hits + 1, 1), "
 	    "window_start = VALUES(window_start) RETURNING hits",
+	[DB_RATE_PURGE] =
+	    "DELETE FROM rate_limits WHERE window_start < ? LIMIT 10000",
+	/* SPEC 3.1: verified -> trusted 48 h after verification, unless
+	 * restricted (housekeeping) */
+	[DB_USER_PROMOTE] =
+	    "UPDATE users SET trust_level = 'trusted', "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE trust_level = 'verified' "
+	    "AND restricted = 0 AND verified_at <= UTC_TIMESTAMP(3) - "
+	    "INTERVAL 48 HOUR",
 	[DB_WORKSPACE_INSERT] =
 	    "INSERT INTO workspaces (id, name, timezone, created_at, updated_at) "
 	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",

@@ -258,3 +258,10 @@ db_user_restrict(struct db *db, const char *email_norm, int on,
 
 	return db_exec_one(db, DB_USER_RESTRICT, v, 3);
 }
+
+/* Promotes verified users to trusted 48 h after verification; *n promoted. */
+int
+db_user_promote(struct db *db, unsigned long long *n)
+{
+	return db_exec(db, DB_USER_PROMOTE, NULL, 0, n);
+}

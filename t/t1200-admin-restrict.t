@@ -49,4 +49,18 @@ test_expect_success 'workspace unrestrict: writes work again; unknown ids fail' 
 	test_grep "not found" err
 '
 
+test_expect_success 'user promote: verified 48 h ago and not restricted becomes trusted' '
+	stack_user C1 c1@example.com && stack_user C2 c2@example.com &&
+	stack_user C3 c3@example.com && stack_user C4 c4@example.com pending &&
+	stack_sql "UPDATE users SET verified_at = UTC_TIMESTAMP(3) - INTERVAL 49 HOUR WHERE email_norm IN (\"c1@example.com\", \"c3@example.com\")" &&
+	stack_sql "UPDATE users SET verified_at = UTC_TIMESTAMP(3) - INTERVAL 47 HOUR WHERE email_norm = \"c2@example.com\"" &&
+	cron-admin user restrict c3@example.com --reason spam &&
+	cron-admin user promote >out &&
+	test_grep "promoted 1 users" out &&
+	stack_sql "SELECT email_norm, trust_level FROM users WHERE email_norm LIKE \"c_@example.com\" ORDER BY email_norm" >levels &&
+	printf "c1@example.com\ttrusted\nc2@example.com\tverified\nc3@example.com\tverified\nc4@example.com\tpending_verification\n" >expect &&
+	test_cmp expect levels &&
+	cron-admin user promote >out && test_grep "promoted 0 users" out
+'
+
 test_done
