@@ -1,0 +1,265 @@
+/*
+ * cron-scheduler: the daemon that polls MariaDB for due work (SPEC §7).
+ * One loop: run the housekeeping duties that are due (housekeep.c), tell
+ * systemd we are alive, then sleep until the next duty or a signal, at
+ * most a second.  Signals stay blocked and are taken with sigtimedwait, so
+ * none interrupts a transfer or a database call half-way.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "sched.h"
+#include "xmalloc.h"
+
+#define LOOP_MAX_SLEEP_MS	1000
+
+static sigset_t	sched_sigset;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: cron-scheduler [-dnv] [-f file]\n");
+	exit(2);
+}
+
+int64_t
+sched_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Sends one state line to systemd when $NOTIFY_SOCKET is set (sd_notify
+ * without libsystemd; a leading '@' names an abstract socket).  Returns 0,
+ * or -1 if it was set but the message could not be sent.
+ */
+static int
+sched_notify(const char *msg)
+{
+	const char		*path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un	 sun;
+	socklen_t		 sl;
+	size_t			 n;
+	int			 fd, rc;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	n = strlen(path);
+	if ((path[0] != '/' && path[0] != '@') || n >= sizeof(sun.sun_path))
+		return -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, n);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, sl) == (ssize_t)strlen(msg) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Waits up to ms (0: only looks) for SIGTERM, SIGINT or SIGHUP and takes
+ * every one pending, setting s->stop or s->reload.
+ */
+void
+sched_signals(struct sched *s, int64_t ms)
+{
+	struct timespec	ts;
+	int		sig;
+
+	if (ms < 0)
+		ms = 0;
+	for (;;) {
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
+		if ((sig = sigtimedwait(&sched_sigset, NULL, &ts)) <= 0)
+			return;
+		if (sig == SIGHUP)
+			s->reload = 1;
+		else if (!s->stop) {
+			log_info("signal %d: stopping after the current work",
+			    sig);
+			(void)sched_notify("STOPPING=1");
+			s->stop = 1;
+		}
+		ms = 0;
+	}
+}
+
+/* Writes a fresh lease owner token (instance:counter) into buf. */
+void
+sched_claim_token(struct sched *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%lu", s->instance, ++s->claims);
+}
+
+/*
+ * Loads and checks the configuration at path into c.  Returns 0 (c owns
+ * its strings), or -1 with the reason in err (c holds nothing).
+ */
+static int
+sched_conf_load(struct cron_conf *c, const char *path, char *err,
+    size_t errlen)
+{
+	char	why[256];
+
+	if (conf_load(c, path, err, errlen) == -1) {
+		conf_free(c);
+		return -1;
+	}
+	if (sched_mail_check(c, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* SIGHUP: rereads the file; an invalid one leaves the old in force. */
+static void
+sched_reload(struct sched *s)
+{
+	struct cron_conf	*nc;
+	char			 err[512];
+
+	s->reload = 0;
+	nc = xcalloc(1, sizeof(*nc));
+	if (sched_conf_load(nc, s->conf_file, err, sizeof(err)) == -1) {
+		log_warnx("SIGHUP: %s; keeping the old configuration", err);
+		free(nc);
+		return;
+	}
+	db_free(s->db);
+	conf_free(s->conf);
+	free(s->conf);
+	s->conf = nc;
+	s->db = db_new(nc, 0);
+	log_info("SIGHUP: configuration reloaded from %s", s->conf_file);
+	sched_mail_log(nc);
+}
+
+/* Names this process for leases: host, pid and a random tag. */
+static void
+sched_instance(struct sched *s)
+{
+	char		host[256];
+	unsigned	tag;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	cron_random_bytes(&tag, sizeof(tag));
+	snprintf(s->instance, sizeof(s->instance), "%.20s:%ld:%08x", host,
+	    (long)getpid(), tag);
+}
+
+/* The main loop; returns when a stop signal was taken. */
+static void
+sched_loop(struct sched *s)
+{
+	int64_t	next, wait;
+	int	ready = 0;
+
+	while (!s->stop) {
+		next = sched_housekeep(s);
+		if (!ready) {
+			ready = 1;
+			if (!db_connected(s->db))
+				log_warnx("database not reachable yet; "
+				    "retrying");
+			log_info("ready: cron-scheduler");
+			if (sched_notify("READY=1") == -1)
+				log_warn("NOTIFY_SOCKET: cannot send READY=1");
+		}
+		(void)sched_notify("WATCHDOG=1");
+		if (s->reload)
+			sched_reload(s);
+		wait = next - sched_mono_ms();
+		sched_signals(s, wait > LOOP_MAX_SLEEP_MS ? LOOP_MAX_SLEEP_MS :
+		    wait);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sched	 s;
+	const char	*file = NULL;
+	char		 err[512];
+	int		 ch, checkonly = 0, verbose = LOG_LEVEL_INFO;
+
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd':
+		case 'v':
+			verbose = LOG_LEVEL_DEBUG;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("cron-scheduler", verbose);
+	memset(&s, 0, sizeof(s));
+	s.conf_file = conf_path(file);
+	s.conf = xcalloc(1, sizeof(*s.conf));
+	if (sched_conf_load(s.conf, s.conf_file, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (checkonly) {
+		fprintf(stderr, "configuration OK\n");
+		conf_free(s.conf);
+		free(s.conf);
+		return 0;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	sigemptyset(&sched_sigset);
+	sigaddset(&sched_sigset, SIGTERM);
+	sigaddset(&sched_sigset, SIGINT);
+	sigaddset(&sched_sigset, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sched_sigset, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sched_instance(&s);
+	s.db = db_new(s.conf, 0);
+	(void)db_connect(s.db);	/* failure is retried by each duty */
+	log_info("starting as %s", s.instance);
+	sched_mail_log(s.conf);
+	sched_loop(&s);
+	db_free(s.db);
+	conf_free(s.conf);
+	free(s.conf);
+	curl_global_cleanup();
+	log_info("stopped");
+	return 0;
+}

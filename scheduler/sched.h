@@ -1,0 +1,46 @@
+/*
+ * cron-scheduler: the daemon that polls MariaDB for due work (SPEC §7).
+ * One internal header; prototypes grouped by source file.
+ */
+#ifndef CRON_SCHED_H
+#define CRON_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cron_conf;
+struct db;
+
+/* The housekeeping duties, in the order each loop pass runs them. */
+enum sched_duty {
+	SCHED_DUTY_MAIL,
+	SCHED_DUTY__MAX
+};
+
+/* The daemon's state: one per process. */
+struct sched {
+	struct cron_conf	*conf;		/* owned; replaced on SIGHUP */
+	struct db		*db;		/* owned; made from conf */
+	const char		*conf_file;
+	char			 instance[48];	/* host:pid:random */
+	unsigned long		 claims;	/* claim tokens handed out */
+	int			 stop;		/* SIGTERM/SIGINT seen */
+	int			 reload;	/* SIGHUP seen */
+	int64_t			 due[SCHED_DUTY__MAX];	/* monotonic ms */
+	int			 fails[SCHED_DUTY__MAX];
+};
+
+/* main.c */
+int64_t	sched_mono_ms(void);
+void	sched_signals(struct sched *, int64_t);
+void	sched_claim_token(struct sched *, char *, size_t);
+
+/* housekeep.c */
+int64_t	sched_housekeep(struct sched *);
+
+/* mail.c */
+int	sched_mail_check(const struct cron_conf *, char *, size_t);
+void	sched_mail_log(const struct cron_conf *);
+int	sched_mail_run(struct sched *);
+
+#endif
