@@ -30,7 +30,8 @@ mail_claim_txn(struct db *db, void *arg)
 {
 	struct mail_claim	*c = arg;
 	struct db_val		 v[] = { dbv_str(c->owner),
-				    dbv_int(c->lease_seconds), dbv_int(c->limit) };
+				    dbv_int(c->lease_seconds),
+				    dbv_int(c->limit) };
 	int			 rc;
 
 	db_res_free(c->res);
@@ -130,8 +131,8 @@ int
 db_mail_retry(struct db *db, const char *id, const char *owner,
     const char *error, int delay)
 {
-	struct db_val	v[] = { dbv_str(error), dbv_int(delay), dbv_str(id),
-			    dbv_str(owner) };
+	struct db_val	v[] = { dbv_str(error), dbv_int(delay),
+			    dbv_str(id), dbv_str(owner) };
 
 	return mail_update(db, DB_MAIL_RETRY, v, 4);
 }
@@ -141,7 +142,8 @@ int
 db_mail_fail(struct db *db, const char *id, const char *owner,
     const char *error)
 {
-	struct db_val	v[] = { dbv_str(error), dbv_str(id), dbv_str(owner) };
+	struct db_val	v[] = { dbv_str(error), dbv_str(id),
+			    dbv_str(owner) };
 
 	return mail_update(db, DB_MAIL_FAIL, v, 3);
 }

@@ -33,13 +33,13 @@
 
 #define MAIL_BATCH		20
 #define MAIL_MAX_ATTEMPTS	10
-#define MAIL_BACKOFF_MAX	3600		/* seconds */
-#define MAIL_LEASE_MIN		60		/* seconds */
-#define MAIL_LEASE_SLACK_MS	5000		/* left for recording */
-#define MAIL_MAX_SIZE		(4 << 20)	/* one composed message */
-#define MAIL_ERR_MAX		500		/* mail_outbox.last_error */
-#define MAIL_LINE_MAX		998		/* RFC 5322 §2.1.1 */
-#define ENC_WORD_BYTES		45		/* 60 base64 chars a word */
+#define MAIL_BACKOFF_MAX	3600	/* seconds */
+#define MAIL_LEASE_MIN		60	/* seconds */
+#define MAIL_LEASE_SLACK_MS	5000	/* left for recording */
+#define MAIL_MAX_SIZE		(4 << 20) /* one composed message */
+#define MAIL_ERR_MAX		500	/* mail_outbox.last_error */
+#define MAIL_LINE_MAX		998	/* RFC 5322 §2.1.1 */
+#define ENC_WORD_BYTES		45	/* 60 base64 chars a word */
 #define ADDR_MAX		256
 
 /* A growable message buffer bounded by MAIL_MAX_SIZE; wiped when freed. */
@@ -71,7 +71,7 @@ mbuf_add(struct mbuf *b, const void *p, size_t n)
 	if (b->len + n + 1 > b->cap) {
 		for (ncap = b->cap ? b->cap : 1024; ncap < b->len + n + 1;)
 			ncap *= 2;
-		np = xmalloc(ncap);	/* not realloc: the old copy is wiped */
+		np = xmalloc(ncap);	/* not realloc: wipe the old */
 		if (b->len > 0)
 			memcpy(np, b->p, b->len);
 		xfreezero(b->p, b->cap);
@@ -477,7 +477,12 @@ smtp_setopt(CURL *h, const struct cron_conf *c, const char *from,
 	long	t = c->smtp_timeout;
 
 	curl_easy_setopt(h, CURLOPT_URL, c->smtp_url);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
+#endif
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -677,11 +682,18 @@ sched_mail_check(const struct cron_conf *c, char *err, size_t errlen)
 void
 sched_mail_log(const struct cron_conf *c)
 {
-	if (*c->smtp_url != '\0')
-		log_info("mail: sending through the SMTP relay (%s%s)",
-		    c->smtp_starttls ? "STARTTLS, " : "",
-		    *c->smtp_username != '\0' ? "authenticated" : "no login");
-	else if (*c->mail_dir != '\0')
+	int	tls = c->smtp_starttls ||
+		    strncasecmp(c->smtp_url, "smtps://", 8) == 0;
+
+	if (*c->smtp_url != '\0') {
+		log_info("mail: sending through the SMTP relay (%s, %s)",
+		    tls ? "TLS" : "no TLS",
+		    *c->smtp_username != '\0' ? "with login" : "no login");
+		if (!tls && *c->smtp_username != '\0')
+			log_warnx("mail: the SMTP password goes over the "
+			    "network in clear; set smtp_starttls or use "
+			    "smtps://");
+	} else if (*c->mail_dir != '\0')
 		log_info("mail: no smtp_url; writing .eml files to %s",
 		    c->mail_dir);
 	else

@@ -101,8 +101,8 @@ sched_signals(struct sched *s, int64_t ms)
 		if (sig == SIGHUP)
 			s->reload = 1;
 		else if (!s->stop) {
-			log_info("signal %d: stopping after the current work",
-			    sig);
+			log_info("%s: stopping after the current work",
+			    sig == SIGINT ? "SIGINT" : "SIGTERM");
 			(void)sched_notify("STOPPING=1");
 			s->stop = 1;
 		}

@@ -19,14 +19,14 @@ enum sched_duty {
 
 /* The daemon's state: one per process. */
 struct sched {
-	struct cron_conf	*conf;		/* owned; replaced on SIGHUP */
+	struct cron_conf	*conf;		/* owned, new on SIGHUP */
 	struct db		*db;		/* owned; made from conf */
 	const char		*conf_file;
-	char			 instance[48];	/* host:pid:random */
-	unsigned long		 claims;	/* claim tokens handed out */
+	char			 instance[48];	/* host:pid:tag */
+	unsigned long		 claims;	/* tokens handed out */
 	int			 stop;		/* SIGTERM/SIGINT seen */
 	int			 reload;	/* SIGHUP seen */
-	int64_t			 due[SCHED_DUTY__MAX];	/* monotonic ms */
+	int64_t			 due[SCHED_DUTY__MAX];	/* mono ms */
 	int			 fails[SCHED_DUTY__MAX];
 };
 

@@ -30,7 +30,8 @@ row_is() { test "$(mail_row "$1" "$2")" = "$(printf "$3")"; }
 sql_is() { test "$(stack_sql "$1")" = "$2"; }
 
 # sched_start NAME [ARGS]: start cron-scheduler logging to NAME.log and wait
-# for its readiness line; sets SCHED_PID and SCHED_LOG.
+# for its readiness line; sets SCHED_PID and SCHED_LOG.  It is stopped when
+# the test ends, so a failing test leaves nothing running for the next.
 sched_start() {
 	SCHED_LOG=$TRASH_DIRECTORY/$1.log
 	shift
@@ -41,6 +42,7 @@ sched_start() {
 		>>"$SCHED_LOG" 2>&1 &
 	SCHED_PID=$!
 	test_atexit "sched_kill $SCHED_PID"
+	test_when_finished "sched_kill $SCHED_PID"
 	test_wait_for 30 sched_ready_ "$SCHED_LOG" "$before"
 }
 
@@ -50,6 +52,7 @@ sched_bg() {
 		>>"$TRASH_DIRECTORY/$1.log" 2>&1 &
 	BG_PID=$!
 	test_atexit "sched_kill $BG_PID"
+	test_when_finished "sched_kill $BG_PID"
 }
 
 sched_ready_() {
@@ -85,6 +88,7 @@ sink_start() {
 	"$SINK" -t 300 "$@" "$dir" >"$dir.port" 2>>"$dir.sink-log" &
 	SINK_PID=$!
 	test_atexit "kill $SINK_PID 2>/dev/null"
+	test_when_finished "kill $SINK_PID 2>/dev/null"
 	test_wait_for 10 test -s "$dir.port" &&
 	SINK_PORT=$(cat "$dir.port")
 }
@@ -388,6 +392,7 @@ notify_listen() {
 	' "$1" "$2" &
 	NOTIFY_PID=$!
 	test_atexit "kill $NOTIFY_PID 2>/dev/null"
+	test_when_finished "kill $NOTIFY_PID 2>/dev/null"
 	test_wait_for 10 grep -q listening "$2"
 }
 
@@ -399,16 +404,14 @@ test_expect_success 'READY=1, WATCHDOG=1 and STOPPING=1 go to $NOTIFY_SOCKET' '
 	test_wait_for 10 grep -qx WATCHDOG=1 notify.out &&
 	test "$(sed -n 2p notify.out)" = READY=1 &&
 	sched_stop $SCHED_PID &&
-	test_wait_for 5 grep -qx STOPPING=1 notify.out &&
-	kill $NOTIFY_PID
+	test_wait_for 5 grep -qx STOPPING=1 notify.out
 '
 
 test_expect_success 'an abstract $NOTIFY_SOCKET (@name) works too' '
 	notify_listen "@cront-$$-notify" notify2.out &&
 	NOTIFY_SOCKET=@cront-$$-notify sched_start notify2 &&
 	test_wait_for 10 grep -qx READY=1 notify2.out &&
-	sched_stop $SCHED_PID &&
-	kill $NOTIFY_PID
+	sched_stop $SCHED_PID
 '
 
 test_expect_success 'end to end: signup through the API, the scheduler writes the mail, its link verifies' '

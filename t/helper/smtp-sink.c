@@ -467,7 +467,7 @@ main(int argc, char *argv[])
 		usage();
 	dir = argv[optind];
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onterm;		/* no SA_RESTART: poll sees EINTR */
+	sa.sa_handler = onterm;	/* no SA_RESTART: poll sees EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
