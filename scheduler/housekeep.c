@@ -1,14 +1,18 @@
 /*
  * Housekeeping: the table of duties the loop runs, each on its own
- * interval (SPEC §7).  Mail is the first; job claiming, trust promotions,
- * history purges and lease reclaiming join the table as rows.
+ * interval (SPEC §7): mail, trust promotions and the purge of old
+ * rate-limit counters so far; job claiming, history purges and lease
+ * reclaiming join the table as rows.
  */
 #include "config.h"
 
 #include <stdint.h>
 
+#include "conf.h"
+#include "db.h"
 #include "log.h"
 #include "sched.h"
+#include "timefmt.h"
 
 #define DUTY_BACKOFF_MAX_MS	30000
 
@@ -23,8 +27,37 @@ struct duty {
 	int		 interval_ms;
 };
 
+/* verified -> trusted 48 h after verification (SPEC §3.1) */
+static int
+duty_promote(struct sched *s)
+{
+	unsigned long long	n = 0;
+
+	if (db_user_promote(s->db, &n) != DB_OK)
+		return -1;
+	if (n > 0)
+		log_info("promoted %llu users to trusted", n);
+	return 0;
+}
+
+/* Counters of windows long past are dead weight; drop them in chunks. */
+static int
+duty_rate_purge(struct sched *s)
+{
+	unsigned long long	n = 0;
+	long long		before;
+
+	before = cron_now_ms() / 1000 -
+	    2LL * s->conf->rate_limit_window_seconds;
+	if (db_rate_purge(s->db, before, &n) != DB_OK)
+		return -1;
+	return n >= 10000;	/* a full chunk: there may be more */
+}
+
 static const struct duty duties[SCHED_DUTY__MAX] = {
-	[SCHED_DUTY_MAIL] =	{ "mail", sched_mail_run, 1000 },
+	[SCHED_DUTY_MAIL] =		{ "mail", sched_mail_run, 1000 },
+	[SCHED_DUTY_PROMOTE] =		{ "promote", duty_promote, 60000 },
+	[SCHED_DUTY_RATE_PURGE] =	{ "rate-purge", duty_rate_purge, 300000 },
 };
 
 /* Returns when duty i is due again after it returned rc at now. */

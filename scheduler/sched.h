@@ -14,6 +14,8 @@ struct db;
 /* The housekeeping duties, in the order each loop pass runs them. */
 enum sched_duty {
 	SCHED_DUTY_MAIL,
+	SCHED_DUTY_PROMOTE,
+	SCHED_DUTY_RATE_PURGE,
 	SCHED_DUTY__MAX
 };
 
