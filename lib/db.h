@@ -170,6 +170,7 @@ struct db_session {
 	int	 ws_restricted;
 	char	 restriction_reason[2004];
 	char	 token_id[26];		/* API tokens only */
+	int	 token_touch;		/* last_used_at is a minute old */
 };
 
 struct db_email_token {

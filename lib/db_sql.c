@@ -150,7 +150,9 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_AUTH_TOKEN] =
 	    "SELECT u.id, u.trust_level, u.restricted, m.role, w.id, "
 	    "w.restricted, w.restriction_reason, w.name, w.timezone, u.name, "
-	    "u.email, t.id, t.created_by FROM api_tokens t "
+	    "u.email, t.id, t.created_by, (t.last_used_at IS NULL OR "
+	    "t.last_used_at < UTC_TIMESTAMP(3) - INTERVAL 60 SECOND) "
+	    "FROM api_tokens t "
 	    "JOIN workspaces w ON w.id = t.workspace_id "
 	    "LEFT JOIN users u ON u.id = t.created_by "
 	    "LEFT JOIN memberships m ON m.workspace_id = t.workspace_id "

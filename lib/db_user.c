@@ -131,6 +131,7 @@ db_auth_token(struct db *db, const char *hash, struct db_session *s)
 	if (db_res_next(res)) {
 		session_row(res, s);
 		db_res_copy(res, 11, s->token_id, sizeof(s->token_id));
+		s->token_touch = db_res_int(res, 13) != 0;
 		rc = DB_OK;
 	}
 	db_res_free(res);
