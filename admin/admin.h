@@ -8,6 +8,9 @@ struct cron_conf;
 int	adm_user(const struct cron_conf *, int, char **);
 int	adm_workspace(const struct cron_conf *, int, char **);
 
+/* keys.c */
+int	adm_keys(const struct cron_conf *, int, char **);
+
 /* migrate.c */
 int	adm_migrate(const struct cron_conf *, int, char **);
 

@@ -19,6 +19,7 @@ static const struct {
 	const char	*help;
 } commands[] = {
 	{ "migrate", adm_migrate, "migrate [--dir DIR] [--check]   apply pending sql/ migrations" },
+	{ "keys", adm_keys, "keys generate | rotate [--resume] | prune | status" },
 	{ "user", adm_user, "user verify|restrict|unrestrict EMAIL [--reason TEXT] | promote" },
 	{ "workspace", adm_workspace, "workspace restrict ID --reason TEXT | unrestrict ID" },
 };

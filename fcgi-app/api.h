@@ -14,6 +14,7 @@
 #include "db.h"
 
 struct cron_conf;
+struct cron_keyring;
 struct db;
 
 #define API_MAX_PARAMS		4
@@ -80,6 +81,9 @@ enum api_op {
 	API_OP_INVITES_DELETE,
 	API_OP_INVITES_ACCEPT,
 	API_OP_WORKSPACE_TRANSFER,
+	API_OP_SECRETS_LIST,
+	API_OP_SECRETS_CREATE,
+	API_OP_SECRETS_DELETE,
 	API_OP__MAX
 };
 
@@ -151,6 +155,7 @@ struct api_route {
 struct api_ctx {
 	const struct cron_conf	*conf;
 	struct db		*db;
+	struct cron_keyring	*keyring;	/* secrets; loaded at start */
 };
 
 /* One request; everything it owns is freed by api_req_free. */
@@ -256,6 +261,12 @@ void	 h_me_get(struct api_req *);
 void	 h_workspaces_list(struct api_req *);
 void	 h_workspaces_create(struct api_req *);
 void	 h_me_delete(struct api_req *);
+
+/* h_secrets.c */
+char	*api_secret_aad(const char *, const char *);
+void	 h_secrets_create(struct api_req *);
+void	 h_secrets_list(struct api_req *);
+void	 h_secrets_delete(struct api_req *);
 
 /* h_team.c */
 void	 h_workspace_get(struct api_req *);

@@ -43,6 +43,13 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 	/* reads: every role and API tokens */
 	[API_OP_WORKSPACE_GET] =	{ .defined = 1, .token_ok = 1 },
 	[API_OP_MEMBERS_LIST] =		{ .defined = 1, .token_ok = 1 },
+	/* secrets: metadata for all; create/delete admin+, tokens with
+	 * their creator's role */
+	[API_OP_SECRETS_LIST] =		{ .defined = 1, .token_ok = 1 },
+	[API_OP_SECRETS_CREATE] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_SECRETS_DELETE] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
 	/* team management, settings, transfer: owner only, never tokens */
 	[API_OP_WORKSPACE_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },

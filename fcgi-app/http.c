@@ -178,7 +178,8 @@ api_req_free(struct api_req *req)
 {
 	free(req->path);
 	free(req->pathbuf);
-	free(req->body);
+	if (req->body != NULL)	/* may hold passwords or secret values */
+		xfreezero(req->body, req->body_len + 1);
 	free(req->headers);
 	json_object_put(req->json);
 	memset(req, 0, sizeof(*req));

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "db.h"
 #include "jwt.h"
+#include "keyring.h"
 #include "log.h"
 #include "password.h"
 
@@ -80,6 +81,8 @@ worker_fini(void *arg)
 
 	db_free(c->db);
 	c->db = NULL;
+	cron_keyring_free(c->keyring);
+	c->keyring = NULL;
 	conf_free(&conf);
 }
 
@@ -133,8 +136,13 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	if (check_secrets(&conf, err, sizeof(err)) == -1)
 		fatalx("%s: %s", conf_path(file), err);
+	if ((ctx.keyring = cron_keyring_load(conf.keyring_file, err,
+	    sizeof(err))) == NULL)
+		fatalx("keyring: %s (make one with: cron-admin keys generate)",
+		    err);
 	if (checkonly) {
 		fprintf(stderr, "configuration OK\n");
+		cron_keyring_free(ctx.keyring);
 		conf_free(&conf);
 		return 0;
 	}
@@ -152,6 +160,7 @@ main(int argc, char *argv[])
 	rc = api_pool_run(&pool);
 	if (listen != NULL && strchr(listen, '/') != NULL)
 		(void)unlink(listen);
+	cron_keyring_free(ctx.keyring);
 	conf_free(&conf);
 	return rc;
 }

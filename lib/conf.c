@@ -52,6 +52,8 @@ static const struct conf_key conf_table[] = {
 	{ "rate_limit_login_email", CONF_INT, O(rate_limit_login_email), 0, 1000000, "10" },
 	{ "rate_limit_resend",	CONF_INT,  O(rate_limit_resend), 0, 1000000, "3" },
 	{ "rate_limit_exempt_loopback", CONF_BOOL, O(rate_limit_exempt_loopback), 0, 1, "0" },
+	{ "keyring_file",	CONF_STR,  O(keyring_file),	1, 1024,
+	    CRON_SYSCONFDIR "/cron-platform/keyring" },
 	{ "public_url",		CONF_STR,  O(public_url),	1, 255, "https://localhost" },
 	{ "sql_dir",		CONF_STR,  O(sql_dir),		1, 1024, CRON_DATADIR "/sql" },
 	{ "allow_private_targets", CONF_BOOL, O(allow_private_targets), 0, 1, "0" },

@@ -34,6 +34,8 @@ struct cron_conf {
 	int	 rate_limit_login_email;
 	int	 rate_limit_resend;
 	int	 rate_limit_exempt_loopback;
+	/* secrets */
+	char	*keyring_file;
 	/* shared */
 	char	*public_url;
 	char	*sql_dir;

@@ -45,6 +45,13 @@ enum db_stmt {
 	DB_RATE_HIT,
 	DB_RATE_PURGE,
 	DB_USER_PROMOTE,
+	DB_SECRET_INSERT,
+	DB_SECRET_LIST,
+	DB_SECRET_DELETE,
+	DB_SECRET_BY_NAME,
+	DB_SECRET_STALE,
+	DB_SECRET_REWRAP,
+	DB_SECRET_VERSIONS,
 	DB_MEMBERSHIP_INSERT,
 	DB_MEMBERSHIP_LIST_USER,
 	DB_AUTH_SESSION,
@@ -284,6 +291,31 @@ int	db_user_delete(struct db *, const char *);
 int	db_rate_hit(struct db *, const char *, long long, long long *);
 int	db_rate_purge(struct db *, long long, unsigned long long *);
 int	db_user_promote(struct db *, unsigned long long *);
+
+/* db_secret.c: sealed values; plaintext never passes through here */
+struct db_secret {
+	char		 id[26];
+	char		 workspace_id[26];
+	char		 name[65];
+	int		 key_version;
+	int64_t		 created_at;
+	unsigned char	*ct;		/* owned by the list/record */
+	size_t		 ctlen;
+};
+
+int	db_secret_insert(struct db *, const char *, const char *, const char *,
+	    const unsigned char *, size_t, int, const char *);
+int	db_secret_list(struct db *, const char *, const char *, int,
+	    struct db_secret **, size_t *);
+int	db_secret_delete(struct db *, const char *, const char *);
+int	db_secret_by_name(struct db *, const char *, const char *,
+	    struct db_secret *);
+int	db_secret_stale(struct db *, int, const char *, int,
+	    struct db_secret **, size_t *);
+int	db_secret_rewrap(struct db *, const char *, const unsigned char *,
+	    size_t, int, int);
+int	db_secret_versions(struct db *, int *, long long *, size_t, size_t *);
+void	db_secrets_free(struct db_secret *, size_t);
 
 /* db_mail.c: the outbox */
 int	db_mail_insert(struct db *, const char *, const char *, const char *,

@@ -122,6 +122,30 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "window_start = VALUES(window_start) RETURNING hits",
 	[DB_RATE_PURGE] =
 	    "DELETE FROM rate_limits WHERE window_start < ? LIMIT 10000",
+	/* secrets (db_secret.c): ciphertext only, never a value */
+	[DB_SECRET_INSERT] =
+	    "INSERT INTO secrets (id, workspace_id, name, ciphertext, "
+	    "key_version, created_by, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+	[DB_SECRET_LIST] =
+	    "SELECT id, name, key_version, created_at FROM secrets "
+	    "WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+	[DB_SECRET_DELETE] =
+	    "DELETE FROM secrets WHERE workspace_id = ? AND id = ?",
+	[DB_SECRET_BY_NAME] =
+	    "SELECT id, ciphertext, key_version FROM secrets "
+	    "WHERE workspace_id = ? AND name = ?",
+	/* rotation: a batch of rows not yet under the current key */
+	[DB_SECRET_STALE] =
+	    "SELECT id, workspace_id, name, ciphertext, key_version "
+	    "FROM secrets WHERE key_version <> ? AND id > ? ORDER BY id LIMIT ? "
+	    "FOR UPDATE SKIP LOCKED",
+	[DB_SECRET_REWRAP] =
+	    "UPDATE secrets SET ciphertext = ?, key_version = ? "
+	    "WHERE id = ? AND key_version = ?",
+	[DB_SECRET_VERSIONS] =
+	    "SELECT key_version, COUNT(*) FROM secrets GROUP BY key_version "
+	    "ORDER BY key_version",
 	/* SPEC 3.1: verified -> trusted 48 h after verification, unless
 	 * restricted (housekeeping) */
 	[DB_USER_PROMOTE] =

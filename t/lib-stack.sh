@@ -103,9 +103,12 @@ stack_conf() {
 	mail_dir = $TRASH_DIRECTORY/mail
 	jwt_secret = $STACK_JWT_SECRET
 	rate_limit_exempt_loopback = ${STACK_EXEMPT_LOOPBACK:-1}
+	keyring_file = $TRASH_DIRECTORY/keyring
 	CONF
 	if test $# -gt 0; then printf '%s\n' "$@" >>"$CRON_CONF"; fi
 	chmod 600 "$CRON_CONF"
+	test -f "$TRASH_DIRECTORY/keyring" ||
+		"$TEST_BUILDDIR/cron-admin" keys generate >/dev/null
 }
 
 stack_migrate() {

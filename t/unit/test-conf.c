@@ -51,6 +51,7 @@ static const struct {
 	{ "rate_limit_login_email", CONF_INT, 0, 1000000, "10" },
 	{ "rate_limit_resend", CONF_INT, 0, 1000000, "3" },
 	{ "rate_limit_exempt_loopback", CONF_BOOL, 0, 1, "0" },
+	{ "keyring_file", CONF_STR, 1, 1024, CRON_SYSCONFDIR "/cron-platform/keyring" },
 	{ "public_url", CONF_STR, 1, 255, "https://localhost" },
 	{ "sql_dir", CONF_STR, 1, 1024, CRON_DATADIR "/sql" },
 	{ "allow_private_targets", CONF_BOOL, 0, 1, "0" },
