@@ -122,11 +122,23 @@ test_expect_success 'keys status and prune: v1 unused, removed; v2 kept' '
 	cron-admin keys status >status && test_grep -v "^v1" status
 '
 
+test_expect_success 'the v2 values decrypt: a second rotation re-encrypts all of them, none fails' '
+	cron-admin keys rotate >out &&
+	test_grep "re-encrypted 5 secrets to key v3" out &&
+	test_grep -v "could not be decrypted" out &&
+	cron-admin keys prune >out && test_grep "removed v2" out
+'
+
 test_expect_success 'a ciphertext moved to another row does not decrypt (AAD), and rotation reports it' '
 	stack_sql "UPDATE secrets s JOIN secrets t ON t.id = \"$OTHER\" SET s.ciphertext = t.ciphertext WHERE s.id = \"$SID2\"" &&
 	stack_sql "UPDATE secrets SET key_version = 1 WHERE id = \"$SID2\"" &&
+	cron-admin keys status >status && test_grep "v1 MISSING from the keyring: 1 secrets" status &&
 	cron-admin keys rotate --resume >out 2>err;
-	test_grep "secret $SID2 (key v1) does not decrypt" err
+	test_grep "secret $SID2 (key v1) does not decrypt" err &&
+	stack_sql "UPDATE secrets SET key_version = 3 WHERE id = \"$SID2\"" &&
+	cron-admin keys rotate >out 2>err;
+	test_grep "secret $SID2 (key v3) does not decrypt" err &&
+	test_grep "1 could not be decrypted" out
 '
 
 test_expect_success 'the keyring file is 0600 and the values never reached a log' '
