@@ -235,6 +235,7 @@ const char *valid_timezone(const char *);
 const char *valid_id(const char *);
 void	 api_email_norm(const char *, char *);
 int	 api_page(struct api_req *, int *, char[26]);
+size_t	 api_page_last(size_t, int);
 void	 api_respond_page(struct api_req *, struct json_object *, int,
 	    const char *);
 

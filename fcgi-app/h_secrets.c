@@ -149,7 +149,7 @@ h_secrets_list(struct api_req *req)
 		json_object_array_add(items, secret_json(s[i].id, s[i].name,
 		    s[i].key_version, s[i].created_at));
 	api_respond_page(req, items, limit, n > 0 ?
-	    s[n > (size_t)limit ? (size_t)limit - 1 : n - 1].id : NULL);
+	    s[api_page_last(n, limit)].id : NULL);
 	db_secrets_free(s, n);
 }
 

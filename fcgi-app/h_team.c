@@ -118,7 +118,7 @@ h_members_list(struct api_req *req)
 		json_object_array_add(items, it);
 	}
 	api_respond_page(req, items, limit, n > 0 ?
-	    m[n > (size_t)limit ? (size_t)limit - 1 : n - 1].user_id : NULL);
+	    m[api_page_last(n, limit)].user_id : NULL);
 	free(m);
 }
 
@@ -379,7 +379,7 @@ h_invites_list(struct api_req *req)
 	for (i = 0; i < n; i++)
 		json_object_array_add(items, invite_json(&inv[i]));
 	api_respond_page(req, items, limit, n > 0 ?
-	    inv[n > (size_t)limit ? (size_t)limit - 1 : n - 1].id : NULL);
+	    inv[api_page_last(n, limit)].id : NULL);
 	free(inv);
 }
 

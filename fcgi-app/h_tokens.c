@@ -100,7 +100,7 @@ h_tokens_list(struct api_req *req)
 		    t[i].prefix, t[i].created_by, t[i].created_at,
 		    t[i].last_used_at));
 	api_respond_page(req, items, limit, n > 0 ?
-	    t[n > (size_t)limit ? (size_t)limit - 1 : n - 1].id : NULL);
+	    t[api_page_last(n, limit)].id : NULL);
 	free(t);
 }
 

@@ -191,6 +191,13 @@ api_page(struct api_req *req, int *limit, char cursor[26])
 	return 0;
 }
 
+/* Returns the index of the last of n fetched rows that a page shows. */
+size_t
+api_page_last(size_t n, int limit)
+{
+	return n > (size_t)limit ? (size_t)limit - 1 : n - 1;
+}
+
 /*
  * Answers 200 {"items": items, "next_cursor": ...}; items holds up to
  * limit+1 elements (the extra one only says there is a next page), and

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -74,4 +75,82 @@ cron_secret_new(char raw[CRON_SECRET_HEXLEN + 1],
 	cron_hex(b, sizeof(b), raw);
 	explicit_bzero(b, sizeof(b));
 	cron_sha256_hex(raw, CRON_SECRET_HEXLEN, hash);
+}
+
+/* Returns the 6-bit value of base64 (url: base64url) character c, or -1. */
+int
+cron_b64_value(unsigned char c, int url)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == (url ? '-' : '+'))
+		return 62;
+	if (c == (url ? '_' : '/'))
+		return 63;
+	return -1;
+}
+
+/*
+ * Decodes the n characters at in into out (at most max bytes) and sets
+ * *outlen.  url: unpadded base64url; else standard base64 whose length is
+ * a multiple of 4, padding only at the end.  Returns 0, or -1 on any
+ * character outside the alphabet, an impossible length, output over max,
+ * or unused trailing bits that are not zero, so that every byte string
+ * has exactly one accepted encoding.
+ */
+int
+cron_b64_decode(const char *in, size_t n, int url, unsigned char *out,
+    size_t max, size_t *outlen)
+{
+	uint32_t	acc = 0;
+	int		bits = 0, v;
+	size_t		i, o = 0;
+
+	if (url ? n % 4 == 1 : n == 0 || n % 4 != 0)
+		return -1;
+	if (!url && in[n - 1] == '=')
+		n -= in[n - 2] == '=' ? 2 : 1;
+	for (i = 0; i < n; i++) {
+		if ((v = cron_b64_value((unsigned char)in[i], url)) == -1)
+			return -1;
+		acc = ((acc << 6) | (uint32_t)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == max)
+				return -1;
+			out[o++] = (acc >> bits) & 0xff;
+		}
+	}
+	if ((acc & ((1u << bits) - 1)) != 0)
+		return -1;
+	*outlen = o;
+	return 0;
+}
+
+/* Writes n bytes of in as unpadded base64url plus NUL into out. */
+void
+cron_b64url_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char	alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint32_t		acc = 0;
+	int			bits = 0;
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		acc = ((acc << 8) | in[i]) & 0xffffff;
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			*out++ = alpha[(acc >> bits) & 0x3f];
+		}
+	}
+	if (bits > 0)
+		*out++ = alpha[(acc << (6 - bits)) & 0x3f];
+	*out = '\0';
 }

@@ -32,78 +32,6 @@ struct jwt_part {
 	size_t		 n;
 };
 
-static const char	b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* Writes n bytes of in as unpadded base64url plus NUL into out. */
-static void
-b64url_encode(const unsigned char *in, size_t n, char *out)
-{
-	uint32_t	acc = 0;
-	int		bits = 0;
-	size_t		i;
-
-	for (i = 0; i < n; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			*out++ = b64url[(acc >> bits) & 0x3f];
-		}
-	}
-	if (bits > 0)
-		*out++ = b64url[(acc << (6 - bits)) & 0x3f];
-	*out = '\0';
-}
-
-/* Returns the 6-bit value of base64url character c, or -1. */
-static int
-b64url_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes n characters of unpadded base64url into out (room for n * 3 / 4
- * bytes) and sets *outlen; returns 0, or -1 on any character outside the
- * alphabet, an impossible length, or unused trailing bits that are not
- * zero, so that every byte string has exactly one accepted encoding.
- */
-static int
-b64url_decode(const char *in, size_t n, unsigned char *out, size_t *outlen)
-{
-	uint32_t	acc = 0;
-	int		bits = 0, v;
-	size_t		i, o = 0;
-
-	if (n % 4 == 1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((v = b64url_value((unsigned char)in[i])) == -1)
-			return -1;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (acc >> bits) & 0xff;
-		}
-	}
-	if ((acc & ((1u << bits) - 1)) != 0)
-		return -1;
-	*outlen = o;
-	return 0;
-}
-
 /* Sets md to HMAC-SHA256(key, the n bytes at data). */
 static void
 jwt_hmac(const unsigned char *key, size_t keylen, const char *data, size_t n,
@@ -144,13 +72,13 @@ cron_jwt_encode(const struct cron_jwt *c, const unsigned char *key,
 	plen = B64URL_LEN((size_t)len);
 	n = hlen + 1 + plen;
 	tok = xmalloc(n + 1 + B64URL_LEN(CRON_SHA256_LEN) + 1);
-	b64url_encode((const unsigned char *)JWT_HEADER,
+	cron_b64url_encode((const unsigned char *)JWT_HEADER,
 	    sizeof(JWT_HEADER) - 1, tok);
 	tok[hlen] = '.';
-	b64url_encode((unsigned char *)payload, (size_t)len, tok + hlen + 1);
+	cron_b64url_encode((unsigned char *)payload, (size_t)len, tok + hlen + 1);
 	jwt_hmac(key, keylen, tok, n, md);
 	tok[n] = '.';
-	b64url_encode(md, sizeof(md), tok + n + 1);
+	cron_b64url_encode(md, sizeof(md), tok + n + 1);
 	return tok;
 }
 
@@ -178,7 +106,7 @@ jwt_split(const char *token, struct jwt_part part[3])
 		if (part[i].n == 0)
 			return CRON_JWT_MALFORMED;
 		for (j = 0; j < part[i].n; j++)
-			if (b64url_value((unsigned char)s[j]) == -1)
+			if (cron_b64_value((unsigned char)s[j], 1) == -1)
 				return CRON_JWT_MALFORMED;
 		if (dot == token + len && i < 2)
 			return CRON_JWT_MALFORMED;	/* too few parts */
@@ -198,7 +126,7 @@ jwt_json(const struct jwt_part *part)
 	struct json_object	*o;
 	size_t			 n;
 
-	if (b64url_decode(part->s, part->n, buf, &n) == -1 ||
+	if (cron_b64_decode(part->s, part->n, 1, buf, sizeof(buf), &n) == -1 ||
 	    cron_json_parse((const char *)buf, n, JWT_JSON_DEPTH, &o) !=
 	    CRON_JSON_OK)
 		return NULL;
@@ -249,7 +177,7 @@ jwt_signature(const char *token, const struct jwt_part part[3],
 	unsigned char	sig[CRON_JWT_MAXLEN], md[CRON_SHA256_LEN];
 	size_t		n;
 
-	if (b64url_decode(part[2].s, part[2].n, sig, &n) == -1)
+	if (cron_b64_decode(part[2].s, part[2].n, 1, sig, sizeof(sig), &n) == -1)
 		return CRON_JWT_MALFORMED;
 	if (keylen < CRON_JWT_KEY_MIN || n != CRON_SHA256_LEN)
 		return CRON_JWT_SIGNATURE;

@@ -182,56 +182,6 @@ cron_keyring_versions(const struct cron_keyring *k, int *out, int max)
 	return i;
 }
 
-/* Returns the 6-bit value of standard base64 character c, or -1. */
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes n characters of padded standard base64 into out (room for
- * n / 4 * 3 bytes) and sets *outlen.  Returns 0, or -1 on a length that is
- * not a multiple of 4, a character outside the alphabet, misplaced padding
- * or non-zero unused bits, so each byte string has one accepted encoding.
- */
-static int
-b64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen)
-{
-	unsigned int	acc = 0;
-	int		bits = 0, v;
-	size_t		i, o = 0;
-
-	if (n == 0 || n % 4 != 0)
-		return -1;
-	if (in[n - 1] == '=')
-		n -= in[n - 2] == '=' ? 2 : 1;
-	for (i = 0; i < n; i++) {
-		if ((v = b64_value((unsigned char)in[i])) == -1)
-			return -1;
-		acc = ((acc << 6) | (unsigned int)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (acc >> bits) & 0xff;
-		}
-	}
-	if ((acc & ((1u << bits) - 1)) != 0)
-		return -1;
-	*outlen = o;
-	return 0;
-}
-
 /* Returns N for "vN" (1..CRON_KEYRING_VERSION_MAX, no leading 0), or -1. */
 static int
 keyring_version(const char *s)
@@ -284,7 +234,7 @@ keyring_line_key(struct cron_keyring *k, int v, const char *b64,
 	size_t		len = 0;
 	int		rc = -1;
 
-	if (b64_decode(b64, strlen(b64), buf, &len) == -1)
+	if (cron_b64_decode(b64, strlen(b64), 0, buf, sizeof(buf), &len) == -1)
 		snprintf(err, errlen, "%s: v%d: key is not valid base64",
 		    where, v);
 	else if (len != CRON_KEYRING_KEYLEN)

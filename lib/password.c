@@ -67,39 +67,6 @@ pw_len(const char *password)
 	return (long)n;
 }
 
-/*
- * Decodes the n characters at in, which must be canonical padded base64,
- * into out (max bytes) and sets *outlen; returns 0, or -1.  OpenSSL's
- * decoder is lenient (whitespace, non-zero pad bits), so the result is
- * encoded again and must give back exactly the input.
- */
-static int
-b64_decode(const char *in, size_t n, unsigned char *out, size_t max,
-    size_t *outlen)
-{
-	unsigned char	buf[MCF_MAXLEN];
-	char		again[MCF_MAXLEN / 3 * 4 + 8];
-	int		len, rc = -1;
-
-	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(buf))
-		return -1;
-	if ((len = EVP_DecodeBlock(buf, (const unsigned char *)in, (int)n)) < 0)
-		return -1;
-	/* The count includes the bytes the padding stands for. */
-	len -= (in[n - 1] == '=') + (in[n - 2] == '=');
-	if (len <= 0 || (size_t)len > max)
-		goto out;
-	EVP_EncodeBlock((unsigned char *)again, buf, len);
-	if (strlen(again) != n || memcmp(again, in, n) != 0)
-		goto out;
-	memcpy(out, buf, (size_t)len);
-	*outlen = (size_t)len;
-	rc = 0;
-out:
-	explicit_bzero(buf, sizeof(buf));
-	return rc;
-}
-
 /* Returns the value of two lowercase hex digits at s, or -1. */
 static int
 hex2(const char *s)
@@ -139,9 +106,9 @@ mcf_parse(const char *s, struct mcf *m)
 	if ((hash = strchr(salt, '$')) == NULL)
 		return -1;
 	hash++;
-	if (b64_decode(salt, (size_t)(hash - 1 - salt), m->salt,
+	if (cron_b64_decode(salt, (size_t)(hash - 1 - salt), 0, m->salt,
 	    sizeof(m->salt), &m->saltlen) == -1 || m->saltlen < SALT_MIN ||
-	    b64_decode(hash, strlen(hash), m->hash, sizeof(m->hash),
+	    cron_b64_decode(hash, strlen(hash), 0, m->hash, sizeof(m->hash),
 	    &m->hashlen) == -1 || (m->hashlen != 32 && m->hashlen != 64))
 		return -1;
 	return 0;
