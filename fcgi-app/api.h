@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "db.h"
+#include "schedule.h"
 
 struct cron_conf;
 struct cron_keyring;
@@ -84,6 +85,17 @@ enum api_op {
 	API_OP_SECRETS_LIST,
 	API_OP_SECRETS_CREATE,
 	API_OP_SECRETS_DELETE,
+	API_OP_JOBS_LIST,
+	API_OP_JOBS_GET,
+	API_OP_JOBS_PREVIEW,
+	API_OP_JOBS_CREATE,
+	API_OP_JOBS_UPDATE,
+	API_OP_JOBS_DELETE,
+	API_OP_JOBS_PAUSE,
+	API_OP_JOBS_RESUME,
+	API_OP_JOBS_ACTIVATE,
+	API_OP_JOBS_RUN,
+	API_OP_JOBS_IMPORT,
 	API_OP__MAX
 };
 
@@ -128,7 +140,9 @@ struct api_caller {
 enum api_ftype {
 	API_F_STRING,		/* min/max: length in characters */
 	API_F_INT,		/* min/max: value */
-	API_F_BOOL
+	API_F_BOOL,
+	API_F_OBJECT,		/* any JSON object; members checked apart */
+	API_F_ANY		/* any JSON value; checked apart */
 };
 #define API_F_REQUIRED	0x01
 
@@ -229,6 +243,11 @@ int	 api_rate_caller(struct api_req *);
 
 /* valid.c */
 int	 api_validate(struct api_req *, const struct api_field *, size_t);
+void	 api_check_fields(struct json_object *, const char *,
+	    const struct api_field *, size_t, struct json_object *);
+void	 api_field_bad(struct json_object *, const char *, const char *,
+	    const char *);
+int	 api_fields_answer(struct api_req *, struct json_object *);
 int	 api_invalid(struct api_req *, const char *, const char *);
 const char *valid_email(const char *);
 const char *valid_timezone(const char *);
@@ -268,6 +287,40 @@ char	*api_secret_aad(const char *, const char *);
 void	 h_secrets_create(struct api_req *);
 void	 h_secrets_list(struct api_req *);
 void	 h_secrets_delete(struct api_req *);
+
+/* job.c */
+#define JOB_CREATE	0x01	/* "state" (active or draft) may be given */
+#define JOB_FUTURE	0x02	/* a scheduled run_at must be in the future */
+const char *job_state_valid(const char *);
+const char *job_kind_valid(const char *);
+struct json_object *job_validate(const struct cron_conf *, struct json_object *,
+	    int, int64_t, struct db_job *, struct cron_sched *);
+int	 job_build(struct api_req *, struct json_object *, int, int64_t,
+	    struct db_job *, struct cron_sched *);
+const char *job_url_why(const char *, const struct cron_conf *);
+int	 job_interval_limit(const struct cron_conf *,
+	    const struct cron_sched *, int64_t);
+int	 job_check_interval(struct api_req *, const struct cron_sched *,
+	    int64_t);
+struct json_object *job_spec_json(const struct db_job *);
+struct json_object *job_json(const struct db_job *);
+struct json_object *job_exec_json(const struct db_exec_new *);
+struct json_object *api_limit_details(const char *, long long);
+
+/* h_jobs.c */
+void	 h_jobs_create(struct api_req *);
+void	 h_jobs_list(struct api_req *);
+void	 h_jobs_get(struct api_req *);
+void	 h_jobs_patch(struct api_req *);
+void	 h_jobs_delete(struct api_req *);
+void	 h_jobs_pause(struct api_req *);
+void	 h_jobs_resume(struct api_req *);
+void	 h_jobs_activate(struct api_req *);
+void	 h_jobs_run(struct api_req *);
+void	 h_jobs_preview(struct api_req *);
+
+/* h_jobs_import.c */
+void	 h_jobs_import(struct api_req *);
 
 /* h_team.c */
 void	 h_workspace_get(struct api_req *);

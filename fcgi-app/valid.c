@@ -15,6 +15,8 @@
 #include "api.h"
 #include "id.h"
 #include "jsonutil.h"
+#include "tz.h"
+#include "xmalloc.h"
 
 /* Returns the number of characters (code points) of valid UTF-8 s. */
 static size_t
@@ -54,9 +56,76 @@ check_field(const struct api_field *f, struct json_object *v)
 	case API_F_BOOL:
 		return json_object_is_type(v, json_type_boolean) ? NULL :
 		    "must be true or false";
+	case API_F_OBJECT:
+		return json_object_is_type(v, json_type_object) ? NULL :
+		    "must be an object";
+	case API_F_ANY:
+		return NULL;
 	default:
 		return "is not accepted";
 	}
+}
+
+/*
+ * Adds "prefix.name": why to fields (just "name" without a prefix), unless
+ * that field already has a reason: the first problem found is reported.
+ */
+void
+api_field_bad(struct json_object *fields, const char *prefix,
+    const char *name, const char *why)
+{
+	char	*key;
+
+	key = prefix != NULL ? xasprintf("%s.%s", prefix, name) :
+	    xstrdup(name);
+	if (!json_object_object_get_ex(fields, key, NULL))
+		cron_json_add_str(fields, key, why);
+	free(key);
+}
+
+/*
+ * Checks the members of object obj against the n declared fields: every
+ * member must be declared and valid, every required field present.  Each
+ * problem goes to fields as "prefix.name": reason.
+ */
+void
+api_check_fields(struct json_object *obj, const char *prefix,
+    const struct api_field *f, size_t n, struct json_object *fields)
+{
+	const char	*why;
+	size_t		 i;
+
+	json_object_object_foreach(obj, key, val) {
+		for (i = 0; i < n && strcmp(f[i].name, key) != 0; i++)
+			;
+		if (i == n)
+			api_field_bad(fields, prefix, key, "is not a known field");
+		else if ((why = check_field(&f[i], val)) != NULL)
+			api_field_bad(fields, prefix, key, why);
+	}
+	for (i = 0; i < n; i++)
+		if ((f[i].flags & API_F_REQUIRED) &&
+		    !json_object_object_get_ex(obj, f[i].name, NULL))
+			api_field_bad(fields, prefix, f[i].name, "is required");
+}
+
+/*
+ * Consumes fields: returns 0 when it is empty, else answers 422
+ * validation_error with it as details.fields and returns -1.
+ */
+int
+api_fields_answer(struct api_req *req, struct json_object *fields)
+{
+	struct json_object	*details;
+
+	if (json_object_object_length(fields) == 0) {
+		json_object_put(fields);
+		return 0;
+	}
+	details = json_object_new_object();
+	json_object_object_add(details, "fields", fields);
+	api_error(req, API_E_VALIDATION, NULL, details);
+	return -1;
 }
 
 /*
@@ -66,51 +135,23 @@ check_field(const struct api_field *f, struct json_object *v)
 int
 api_validate(struct api_req *req, const struct api_field *f, size_t n)
 {
-	struct json_object	*fields, *details;
-	const char		*why;
-	size_t			 i;
+	struct json_object	*fields = json_object_new_object();
 
-	if (!json_object_is_type(req->json, json_type_object)) {
-		fields = json_object_new_object();
+	if (!json_object_is_type(req->json, json_type_object))
 		cron_json_add_str(fields, "body", "must be a JSON object");
-		goto fail;
-	}
-	fields = json_object_new_object();
-	json_object_object_foreach(req->json, key, val) {
-		for (i = 0; i < n && strcmp(f[i].name, key) != 0; i++)
-			;
-		if (i == n)
-			cron_json_add_str(fields, key, "is not a known field");
-		else if ((why = check_field(&f[i], val)) != NULL)
-			cron_json_add_str(fields, key, why);
-	}
-	for (i = 0; i < n; i++)
-		if ((f[i].flags & API_F_REQUIRED) &&
-		    !json_object_object_get_ex(req->json, f[i].name, NULL))
-			cron_json_add_str(fields, f[i].name, "is required");
-	if (json_object_object_length(fields) == 0) {
-		json_object_put(fields);
-		return 0;
-	}
-fail:
-	details = json_object_new_object();
-	json_object_object_add(details, "fields", fields);
-	api_error(req, API_E_VALIDATION, NULL, details);
-	return -1;
+	else
+		api_check_fields(req->json, NULL, f, n, fields);
+	return api_fields_answer(req, fields);
 }
 
 /* Answers 422 naming one field and its reason; returns -1. */
 int
 api_invalid(struct api_req *req, const char *field, const char *why)
 {
-	struct json_object	*details, *fields;
+	struct json_object	*fields = json_object_new_object();
 
-	details = json_object_new_object();
-	fields = json_object_new_object();
 	cron_json_add_str(fields, field, why);
-	json_object_object_add(details, "fields", fields);
-	api_error(req, API_E_VALIDATION, NULL, details);
-	return -1;
+	return api_fields_answer(req, fields);
 }
 
 /*
@@ -133,26 +174,13 @@ valid_email(const char *s)
 	return NULL;
 }
 
-/* An IANA time zone name present in the system tz database. */
+/* An IANA time zone name the tz database has (read as jobs use it). */
 const char *
 valid_timezone(const char *s)
 {
-	char	 path[256], magic[4];
-	FILE	*f;
-	size_t	 i;
+	char	err[128];
 
-	if (s[0] == '\0' || s[0] == '/' || strstr(s, "..") != NULL ||
-	    strlen(s) > 64)
-		return "is not a known IANA time zone";
-	for (i = 0; s[i] != '\0'; i++)
-		if (!isalnum((unsigned char)s[i]) && strchr("/_+-", s[i]) == NULL)
-			return "is not a known IANA time zone";
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", s);
-	if ((f = fopen(path, "rb")) == NULL)
-		return "is not a known IANA time zone";
-	i = fread(magic, 1, sizeof(magic), f);
-	fclose(f);
-	return i == 4 && memcmp(magic, "TZif", 4) == 0 ? NULL :
+	return cron_tz_get(s, err, sizeof(err)) != NULL ? NULL :
 	    "is not a known IANA time zone";
 }
 

@@ -67,6 +67,11 @@ static const struct conf_key conf_table[] = {
 	{ "smtp_timeout",	CONF_INT,  O(smtp_timeout),	1, 300, "30" },
 	{ "mail_retry_base_seconds", CONF_INT, O(mail_retry_base_seconds), 1, 3600,
 	    "30" },
+	/* job quotas until plans exist (SPEC §10, issue 9) */
+	{ "jobs_max_per_workspace", CONF_INT, O(jobs_max_per_workspace), 1,
+	    1000000, "1000" },
+	{ "jobs_min_interval_minutes", CONF_INT, O(jobs_min_interval_minutes),
+	    1, 1440, "1" },
 };
 
 #define CONF_NKEYS	(sizeof(conf_table) / sizeof(conf_table[0]))

@@ -49,6 +49,9 @@ struct cron_conf {
 	int	 smtp_starttls;
 	int	 smtp_timeout;
 	int	 mail_retry_base_seconds;
+	/* job quotas (until plans, issue 9) */
+	int	 jobs_max_per_workspace;
+	int	 jobs_min_interval_minutes;
 };
 
 enum conf_type {

@@ -73,6 +73,13 @@ dbv_time(int64_t ms, char *buf)
 	return dbv_str(buf);
 }
 
+/* Like dbv_time, but -1 (no time) becomes NULL. */
+struct db_val
+dbv_time_null(int64_t ms, char *buf)
+{
+	return ms == -1 ? dbv_null() : dbv_time(ms, buf);
+}
+
 /*
  * Returns a handle for conf (which must outlive it).  No connection is made
  * yet: the first call connects, so a process can start while the database

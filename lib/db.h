@@ -70,6 +70,16 @@ enum db_stmt {
 	DB_MAIL_RETRY,
 	DB_MAIL_FAIL,
 	DB_MAIL_RELEASE,
+	DB_WORKSPACE_JOBS_ADD,
+	DB_WORKSPACE_JOBS_SUB,
+	DB_JOB_INSERT,
+	DB_JOB_GET,
+	DB_JOB_LOCK,
+	DB_JOB_LIST,
+	DB_JOB_UPDATE,
+	DB_JOB_DELETE,
+	DB_EXEC_INSERT,
+	DB_EXEC_DELETE_QUEUED,
 	DB_STMT__MAX
 };
 
@@ -103,6 +113,7 @@ struct db_val	 dbv_str(const char *);
 struct db_val	 dbv_blob(const void *, size_t);
 struct db_val	 dbv_null(void);
 struct db_val	 dbv_time(int64_t, char *);
+struct db_val	 dbv_time_null(int64_t, char *);
 
 struct db;
 struct db_res;
@@ -338,5 +349,53 @@ int	db_mail_retry(struct db *, const char *, const char *, const char *,
 	    int);
 int	db_mail_fail(struct db *, const char *, const char *, const char *);
 int	db_mail_release(struct db *, const char *);
+
+/* db_job.c: jobs and the executions the API queues */
+#define DB_JOB_NAME_MAX	801	/* 200 characters of utf8mb4, NUL */
+
+struct db_job {
+	char	 id[26];
+	char	 workspace_id[26];
+	char	 name[DB_JOB_NAME_MAX];
+	char	*description;		/* owned */
+	char	 kind[12];
+	char	 state[12];
+	int	 every_n_minutes;	/* recurring, else 0 */
+	char	 cron_expr[257];	/* cron, else "" */
+	char	 timezone[65];		/* cron, else "" */
+	int64_t	 run_at;		/* scheduled, else -1 */
+	char	*request;		/* normalised JSON, owned */
+	char	*retry_policy;		/* normalised JSON, owned */
+	int64_t	 next_run_at;		/* -1: none */
+	int64_t	 last_run_at;		/* -1: never */
+	char	 last_status[12];	/* "" when never run */
+	char	 created_by[26];
+	int64_t	 created_at;
+	int64_t	 updated_at;
+};
+
+/* An execution as the API creates it (run-now, one_time, replay). */
+struct db_exec_new {
+	char		 id[26];
+	const char	*workspace_id;
+	const char	*job_id;
+	const char	*job_name;
+	const char	*trigger;	/* "run_now", "one_time", "replay" */
+	int64_t		 scheduled_for;
+	const char	*replay_of;	/* NULL unless a replay */
+};
+
+int	db_workspace_jobs(struct db *, const char *, int, int);
+int	db_job_insert(struct db *, const struct db_job *);
+int	db_job_get(struct db *, const char *, const char *, int,
+	    struct db_job *);
+int	db_job_list(struct db *, const char *, const char *, const char *,
+	    const char *, int, struct db_job **, size_t *);
+int	db_job_update(struct db *, const struct db_job *);
+int	db_job_delete(struct db *, const char *, const char *);
+void	db_job_clear(struct db_job *);
+void	db_jobs_free(struct db_job *, size_t);
+int	db_exec_insert(struct db *, const struct db_exec_new *);
+int	db_exec_delete_queued(struct db *, const char *, const char *);
 
 #endif

@@ -7,6 +7,12 @@
 
 #include "db.h"
 
+#define DB_JOB_COLUMNS							\
+	"id, workspace_id, name, description, kind, state, "		\
+	"every_n_minutes, cron_expr, timezone, run_at, request, "	\
+	"retry_policy, next_run_at, last_run_at, last_status, "	\
+	"created_by, created_at, updated_at"
+
 static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_PING] =
 	    "SELECT 1",
@@ -247,6 +253,48 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_MAIL_RELEASE] =
 	    "UPDATE mail_outbox SET lease_owner = NULL, lease_expires_at = NULL "
 	    "WHERE status = 'queued' AND lease_owner = ?",
+
+	/* jobs (db_job.c); every query is filtered by workspace */
+	/* the max_jobs quota: add only while under the limit */
+	[DB_WORKSPACE_JOBS_ADD] =
+	    "UPDATE workspaces SET job_count = job_count + ? "
+	    "WHERE id = ? AND job_count + ? <= ?",
+	[DB_WORKSPACE_JOBS_SUB] =
+	    "UPDATE workspaces SET job_count = GREATEST(job_count - ?, 0) "
+	    "WHERE id = ?",
+	[DB_JOB_INSERT] =
+	    "INSERT INTO jobs (id, workspace_id, name, description, kind, state, "
+	    "every_n_minutes, cron_expr, timezone, run_at, request, "
+	    "retry_policy, next_run_at, created_by, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_JOB_GET] =
+	    "SELECT " DB_JOB_COLUMNS " FROM jobs "
+	    "WHERE workspace_id = ? AND id = ?",
+	[DB_JOB_LOCK] =
+	    "SELECT " DB_JOB_COLUMNS " FROM jobs "
+	    "WHERE workspace_id = ? AND id = ? FOR UPDATE",
+	/* the filters are optional: NULL matches every state or kind */
+	[DB_JOB_LIST] =
+	    "SELECT " DB_JOB_COLUMNS " FROM jobs "
+	    "WHERE workspace_id = ? AND id < ? "
+	    "AND (? IS NULL OR state = ?) AND (? IS NULL OR kind = ?) "
+	    "ORDER BY id DESC LIMIT ?",
+	[DB_JOB_UPDATE] =
+	    "UPDATE jobs SET name = ?, description = ?, kind = ?, state = ?, "
+	    "every_n_minutes = ?, cron_expr = ?, timezone = ?, run_at = ?, "
+	    "request = ?, retry_policy = ?, next_run_at = ?, updated_at = ? "
+	    "WHERE workspace_id = ? AND id = ?",
+	[DB_JOB_DELETE] =
+	    "DELETE FROM jobs WHERE workspace_id = ? AND id = ?",
+	[DB_EXEC_INSERT] =
+	    "INSERT INTO executions (id, workspace_id, job_id, job_name, "
+	    "trigger_kind, status, scheduled_for, slot, run_after, replay_of, "
+	    "created_at) "
+	    "VALUES (?, ?, ?, ?, ?, 'queued', ?, NULL, ?, ?, UTC_TIMESTAMP(3))",
+	/* a deleted job's runs that never started go with it */
+	[DB_EXEC_DELETE_QUEUED] =
+	    "DELETE FROM executions WHERE workspace_id = ? AND job_id = ? "
+	    "AND status = 'queued' AND attempt_count = 0",
 };
 
 const char *

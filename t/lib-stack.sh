@@ -99,7 +99,7 @@ stack_conf() {
 	api_workers = ${STACK_WORKERS:-3}
 	sql_dir = $TEST_SRCDIR/sql
 	public_url = http://127.0.0.1
-	allow_private_targets = 1
+	allow_private_targets = ${STACK_ALLOW_PRIVATE:-1}
 	mail_dir = $TRASH_DIRECTORY/mail
 	jwt_secret = $STACK_JWT_SECRET
 	rate_limit_exempt_loopback = ${STACK_EXEMPT_LOOPBACK:-1}
@@ -213,6 +213,7 @@ expect_status() {
 	test "$STATUS" = "$1" && return 0
 	echo >&2 "expected HTTP $1, got $STATUS"
 	cat >&2 headers body 2>/dev/null
+	echo >&2		# bodies have no final newline
 	return 1
 }
 
@@ -221,7 +222,7 @@ expect_error() {
 	expect_status "$2" &&
 	jq -e --arg c "$1" '.error.code == $c and (.error.message | type) == "string"
 		and (.error.details | type) == "object" and (keys == ["error"])' body >/dev/null ||
-	{ echo >&2 "expected error $1:"; cat >&2 body; return 1; }
+	{ echo >&2 "expected error $1:"; cat >&2 body; echo >&2; return 1; }
 }
 
 # header NAME: the value of response header NAME (case-insensitive).

@@ -71,9 +71,9 @@ test_expect_success 'every route is documented and every documented operation is
 '
 
 test_expect_success 'an undocumented route fails the route check' '
-	{ cat routes && echo "DELETE /v1/jobs/:id"; } >routes.extra &&
+	{ cat routes && echo "DELETE /v1/widgets/:id"; } >routes.extra &&
 	test_must_fail check "$DOC" --routes routes.extra 2>err &&
-	test_grep "route not in the document: delete /v1/jobs/{id}" err
+	test_grep "route not in the document: delete /v1/widgets/{id}" err
 '
 
 test_expect_success 'a documented operation that is not a route fails the route check' '

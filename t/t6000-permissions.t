@@ -38,6 +38,17 @@ POST /v1/workspace/transfer workspace 1 1 0 owner
 GET /v1/secrets workspace 0 0 1 member
 POST /v1/secrets workspace 1 1 1 admin
 DELETE /v1/secrets/:id workspace 1 1 1 admin
+GET /v1/jobs workspace 0 0 1 member
+GET /v1/jobs/:id workspace 0 0 1 member
+GET /v1/jobs/:id/preview workspace 0 0 1 member
+POST /v1/jobs workspace 1 1 1 admin
+POST /v1/jobs/import workspace 1 1 1 admin
+PATCH /v1/jobs/:id workspace 1 1 1 admin
+DELETE /v1/jobs/:id workspace 1 1 1 admin
+POST /v1/jobs/:id/pause workspace 1 1 1 admin
+POST /v1/jobs/:id/resume workspace 1 1 1 admin
+POST /v1/jobs/:id/activate workspace 1 1 1 admin
+POST /v1/jobs/:id/run-now workspace 1 1 1 admin
 PERMS
 
 test_expect_success 'the permission table matches SPEC 3.3 row by row' '

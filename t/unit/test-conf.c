@@ -63,6 +63,8 @@ static const struct {
 	{ "smtp_starttls", CONF_BOOL, 0, 1, "0" },
 	{ "smtp_timeout", CONF_INT, 1, 300, "30" },
 	{ "mail_retry_base_seconds", CONF_INT, 1, 3600, "30" },
+	{ "jobs_max_per_workspace", CONF_INT, 1, 1000000, "1000" },
+	{ "jobs_min_interval_minutes", CONF_INT, 1, 1440, "1" },
 };
 
 static void

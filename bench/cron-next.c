@@ -1,5 +1,5 @@
 /*
- * bench/cron: what computing the next run of a cron job costs.
+ * bench/cron-next: what computing the next run of a cron job costs.
  *
  * A mix of 20 expressions (every minute to once a year, with steps,
  * lists, ranges, names, the Vixie day rule and DST-sensitive times) in 6
@@ -14,7 +14,9 @@
  * the start, on a whole minute); any failure prints FAILED and exits 1,
  * so a broken engine cannot produce a pretty number.
  *
- *	bench/cron [-d SECONDS] [-v]
+ *	bench/cron-next [-d SECONDS] [-v]
+ *
+ * bench/cron runs it, then measures POST /v1/jobs through nginx.
  */
 #include "config.h"
 
@@ -99,7 +101,7 @@ commas(double v)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench/cron [-d SECONDS] [-v]\n");
+	fprintf(stderr, "usage: bench/cron-next [-d SECONDS] [-v]\n");
 	exit(2);
 }
 
@@ -171,13 +173,13 @@ main(int argc, char *argv[])
 		}
 	for (i = 0; i < NEXPRS; i++)
 		if (cron_expr_parse(exprs[i], &ex[i], err, sizeof(err)) == -1) {
-			fprintf(stderr, "bench/cron: \"%s\": %s\n", exprs[i],
+			fprintf(stderr, "bench/cron-next: \"%s\": %s\n", exprs[i],
 			    err);
 			return 1;
 		}
 	for (i = 0; i < NZONES; i++)
 		if ((tz[i] = cron_tz_get(zones[i], err, sizeof(err))) == NULL) {
-			fprintf(stderr, "bench/cron: %s: %s\n", zones[i], err);
+			fprintf(stderr, "bench/cron-next: %s: %s\n", zones[i], err);
 			return 1;
 		}
 	cron_time_parse("2026-01-01T00:00:00.000Z", &base);
@@ -190,7 +192,7 @@ main(int argc, char *argv[])
 		starts[i] = base + (int64_t)(x % (uint64_t)span);
 	}
 
-	printf("bench/cron: next run times, %zu expressions x %zu zones, "
+	printf("bench/cron-next: next run times, %zu expressions x %zu zones, "
 	    "%d starts in 2026-2027,\n  %d runs from each (1 cold + %d "
 	    "chained), %.1f s per zone\n\n", NEXPRS, NZONES, NSTARTS, NRUNS,
 	    NRUNS - 1, duration / NZONES);
