@@ -441,54 +441,54 @@ h_jobs_delete(struct api_req *req)
 	db_job_clear(&t.j);
 }
 
+/* The state changes: from the one state each applies to, to its target. */
+static const struct transition {
+	enum job_op	 op;
+	const char	*from;
+	const char	*to;
+	const char	*refusal;	/* 409 message from any other state */
+} transitions[] = {
+	{ JOB_OP_PAUSE, "active", "paused",
+	    "only an active job can be paused" },
+	{ JOB_OP_RESUME, "paused", "active",
+	    "only a paused job can be resumed (a draft is started with "
+	    "activate; a completed job cannot run again)" },
+	{ JOB_OP_ACTIVATE, "draft", "active",
+	    "only a draft job can be activated (a paused job is started "
+	    "with resume; a completed job cannot run again)" },
+};
+
 static int
 state_txn(struct db *db, void *arg)
 {
-	struct job_txn	*t = arg;
-	const char	*st;
-	int		 rc;
+	struct job_txn		*t = arg;
+	const struct transition	*tr = NULL;
+	size_t			 i;
+	int			 rc;
 
+	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
+		if (transitions[i].op == t->op)
+			tr = &transitions[i];
+	if (tr == NULL)
+		return DB_ERROR;
 	db_job_clear(&t->j);
 	t->queue = t->changed = 0;
 	if ((rc = db_job_get(db, t->wid, t->id, 1, &t->j)) != DB_OK)
 		return rc;
+	if (strcmp(t->j.state, tr->to) == 0)
+		return DB_OK;		/* already there: nothing to do */
+	if (strcmp(t->j.state, tr->from) != 0)
+		return refuse(t, API_E_CONFLICT, tr->refusal);
 	job_sched(&t->j, &t->s);
-	st = t->j.state;
-	switch (t->op) {
-	case JOB_OP_PAUSE:
-		if (strcmp(st, "paused") == 0)
-			return DB_OK;
-		if (strcmp(st, "active") != 0)
-			return refuse(t, API_E_CONFLICT, "only an active job "
-			    "can be paused");
-		snprintf(t->j.state, sizeof(t->j.state), "paused");
+	if (strcmp(tr->to, "active") != 0) {
+		snprintf(t->j.state, sizeof(t->j.state), "%s", tr->to);
 		t->j.next_run_at = -1;
-		break;
-	case JOB_OP_RESUME:
-		if (strcmp(st, "active") == 0)
-			return DB_OK;
-		if (strcmp(st, "paused") != 0)
-			return refuse(t, API_E_CONFLICT, strcmp(st, "draft") ==
-			    0 ? "a draft job is started with activate" :
-			    "a completed job cannot be resumed");
-		if (start_job(t) == -1)
-			return DB_NOTFOUND;
-		break;
-	case JOB_OP_ACTIVATE:
-		if (strcmp(st, "active") == 0)
-			return DB_OK;
-		if (strcmp(st, "draft") != 0)
-			return refuse(t, API_E_CONFLICT, strcmp(st, "paused") ==
-			    0 ? "a paused job is started with resume" :
-			    "a completed job cannot be activated");
-		if (start_job(t) == -1)
-			return DB_NOTFOUND;
-		if (t->s.kind == CRON_KIND_ONE_TIME)
-			queue_one_time(t);
-		break;
-	default:
-		return DB_ERROR;
-	}
+	} else if (start_job(t) == -1)
+		return DB_NOTFOUND;
+	/* a one_time draft's single run is queued when it starts; a paused
+	 * one_time job was queued when it started */
+	if (t->op == JOB_OP_ACTIVATE && t->s.kind == CRON_KIND_ONE_TIME)
+		queue_one_time(t);
 	t->j.updated_at = t->now;
 	t->changed = 1;
 	if ((rc = db_job_update(db, &t->j)) != DB_OK)

@@ -38,24 +38,42 @@ str_or_null(const char *s)
 	return s[0] == '\0' ? dbv_null() : dbv_str(s);
 }
 
+/*
+ * The values of j's columns from name to next_run_at, in the order both
+ * DB_JOB_INSERT and DB_JOB_UPDATE list them, into v[0..10]; t holds the
+ * time texts.
+ */
+#define JOB_NVALS	11
+static void
+job_vals(const struct db_job *j, struct db_val *v, char t[2][32])
+{
+	v[0] = dbv_str(j->name);
+	v[1] = dbv_str(j->description);
+	v[2] = dbv_str(j->kind);
+	v[3] = dbv_str(j->state);
+	v[4] = j->every_n_minutes > 0 ? dbv_int(j->every_n_minutes) :
+	    dbv_null();
+	v[5] = str_or_null(j->cron_expr);
+	v[6] = str_or_null(j->timezone);
+	v[7] = dbv_time_null(j->run_at, t[0]);
+	v[8] = dbv_str(j->request);
+	v[9] = dbv_str(j->retry_policy);
+	v[10] = dbv_time_null(j->next_run_at, t[1]);
+}
+
 int
 db_job_insert(struct db *db, const struct db_job *j)
 {
 	char		t[4][32];
-	struct db_val	v[] = { dbv_str(j->id), dbv_str(j->workspace_id),
-			    dbv_str(j->name), dbv_str(j->description),
-			    dbv_str(j->kind), dbv_str(j->state),
-			    j->every_n_minutes > 0 ?
-			    dbv_int(j->every_n_minutes) : dbv_null(),
-			    str_or_null(j->cron_expr), str_or_null(j->timezone),
-			    dbv_time_null(j->run_at, t[0]),
-			    dbv_str(j->request), dbv_str(j->retry_policy),
-			    dbv_time_null(j->next_run_at, t[1]),
-			    dbv_str(j->created_by),
-			    dbv_time(j->created_at, t[2]),
-			    dbv_time(j->updated_at, t[3]) };
+	struct db_val	v[JOB_NVALS + 5];
 
-	return db_exec(db, DB_JOB_INSERT, v, 16, NULL);
+	v[0] = dbv_str(j->id);
+	v[1] = dbv_str(j->workspace_id);
+	job_vals(j, v + 2, t);
+	v[JOB_NVALS + 2] = dbv_str(j->created_by);
+	v[JOB_NVALS + 3] = dbv_time(j->created_at, t[2]);
+	v[JOB_NVALS + 4] = dbv_time(j->updated_at, t[3]);
+	return db_exec(db, DB_JOB_INSERT, v, JOB_NVALS + 5, NULL);
 }
 
 /* Copies column col into an owned string ("" for NULL). */
@@ -155,20 +173,15 @@ int
 db_job_update(struct db *db, const struct db_job *j)
 {
 	char		t[3][32];
-	struct db_val	v[] = { dbv_str(j->name), dbv_str(j->description),
-			    dbv_str(j->kind), dbv_str(j->state),
-			    j->every_n_minutes > 0 ?
-			    dbv_int(j->every_n_minutes) : dbv_null(),
-			    str_or_null(j->cron_expr), str_or_null(j->timezone),
-			    dbv_time_null(j->run_at, t[0]),
-			    dbv_str(j->request), dbv_str(j->retry_policy),
-			    dbv_time_null(j->next_run_at, t[1]),
-			    dbv_time(j->updated_at, t[2]),
-			    dbv_str(j->workspace_id), dbv_str(j->id) };
+	struct db_val	v[JOB_NVALS + 3];
 
+	job_vals(j, v, t);
+	v[JOB_NVALS] = dbv_time(j->updated_at, t[2]);
+	v[JOB_NVALS + 1] = dbv_str(j->workspace_id);
+	v[JOB_NVALS + 2] = dbv_str(j->id);
 	/* the row is locked by the caller's transaction: an update that
 	 * changes nothing is not "not found" */
-	return db_exec(db, DB_JOB_UPDATE, v, 14, NULL);
+	return db_exec(db, DB_JOB_UPDATE, v, JOB_NVALS + 3, NULL);
 }
 
 int

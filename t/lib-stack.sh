@@ -260,3 +260,14 @@ stack_user() {
 		stack_sql "UPDATE users SET trust_level = 'verified', verified_at = UTC_TIMESTAMP(3) WHERE email_norm = LOWER('$email')"
 	fi
 }
+
+# stack_join VAR WORKSPACE ROLE: makes user VAR (from stack_user) a ROLE of
+# WORKSPACE and switches VAR_TOKEN into it.
+stack_join() {
+	local var=$1 ws=$2 role=$3 id token
+	eval "id=\$${var}_ID token=\$${var}_TOKEN"
+	stack_sql "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ('$ws', '$id', '$role', UTC_TIMESTAMP(3))" &&
+	json POST /v1/auth/switch-workspace -H "$(bearer "$token")" -d "{\"workspace_id\":\"$ws\"}" &&
+	expect_status 200 || return 1
+	eval "${var}_TOKEN=\$(jq -r .token body)"
+}

@@ -6,24 +6,7 @@ test_description='jobs (SPEC 5): create, validation, list, get, PATCH, delete, s
 # Literal private addresses must be refused at create (SPEC 9).
 STACK_ALLOW_PRIVATE=0
 
-HOOK=https://example.com/hook
-BASE='{"name":"n","kind":"recurring","schedule":{"every_n_minutes":5},"request":{"url":"https://example.com/hook"}}'
-JQ_DEFS='def ms: (.[0:19] + "Z" | fromdateiso8601) * 1000 + (.[20:23] | tonumber);'
-
-# with FILTER: the valid job BASE changed by the jq FILTER.
-with() { jq -cn --argjson b "$BASE" "\$b | $1"; }
-
-# check FILTER [JQ ARGS]: FILTER (which may use ms, an ISO time in epoch
-# milliseconds) must be true of ./body.
-check() {
-	local f=$1
-	shift
-	jq -e "$JQ_DEFS $f" "$@" body >/dev/null && return 0
-	echo >&2 "check failed: $f"
-	cat >&2 body
-	echo >&2
-	return 1
-}
+. "$TEST_SRCDIR/t/lib-jobs.sh"
 
 # post_job JSON [TOKEN]: POST /v1/jobs as O (or TOKEN).
 post_job() {
@@ -35,14 +18,6 @@ post_job() {
 new_job() {
 	post_job "$2" "$3" && expect_status 201 || return 1
 	eval "$1=\$(jq -r .id body)"
-}
-
-# fields_are FIELD...: the 422 names exactly these fields.
-fields_are() {
-	local want
-	want=$(printf '%s\n' "$@" | jq -R . | jq -sc sort)
-	expect_error validation_error 422 &&
-	check '(.error.details.fields | keys) == $w' --argjson w "$want"
 }
 
 # bad_job FILTER FIELD...: BASE changed by FILTER is refused (422),
@@ -91,18 +66,8 @@ preview() {
 iso_of() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z; }
 
 test_expect_success 'start the stack: owner, member, admin, another workspace, a pending user' '
-	stack_up &&
-	stack_user O owner@example.com && W=$O_WS &&
-	stack_user M member@example.com &&
-	stack_user A admin@example.com &&
-	stack_sql "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\"$W\", \"$M_ID\", \"member\", UTC_TIMESTAMP(3)), (\"$W\", \"$A_ID\", \"admin\", UTC_TIMESTAMP(3))" &&
-	json POST /v1/auth/switch-workspace -H "$(bearer "$M_TOKEN")" -d "{\"workspace_id\":\"$W\"}" &&
-	expect_status 200 && M_TOKEN=$(jq -r .token body) &&
-	json POST /v1/auth/switch-workspace -H "$(bearer "$A_TOKEN")" -d "{\"workspace_id\":\"$W\"}" &&
-	expect_status 200 && A_TOKEN=$(jq -r .token body) &&
-	stack_user X other@example.com &&
+	stack_up && jobs_team &&
 	stack_user L lister@example.com &&
-	stack_user P pending@example.com pending &&
 	json POST /v1/api-tokens -H "$(bearer "$O_TOKEN")" -d "{\"name\":\"ci\"}" &&
 	expect_status 201 && O_PAT=$(jq -r .token body) &&
 	http GET /v1/me -H "$(bearer "$M_TOKEN")" && check ".role == \"member\"" &&

@@ -5,25 +5,7 @@ test_description='POST /v1/jobs/import (SPEC 5.2): a crontab becomes cron jobs, 
 
 STACK_ALLOW_PRIVATE=0
 
-HOOK=https://example.com/hook
-JQ_DEFS='def ms: (.[0:19] + "Z" | fromdateiso8601) * 1000 + (.[20:23] | tonumber);'
-
-check() {
-	local f=$1
-	shift
-	jq -e "$JQ_DEFS $f" "$@" body >/dev/null && return 0
-	echo >&2 "check failed: $f"
-	cat >&2 body
-	echo >&2
-	return 1
-}
-
-fields_are() {
-	local want
-	want=$(printf '%s\n' "$@" | jq -R . | jq -sc sort)
-	expect_error validation_error 422 &&
-	check '(.error.details.fields | keys) == $w' --argjson w "$want"
-}
+. "$TEST_SRCDIR/t/lib-jobs.sh"
 
 # import FILE [JQ EXPR FOR THE EXTRA MEMBERS] [TOKEN]: sends the crontab in
 # FILE with url HOOK; extra members (e.g. {dry_run: true}) are merged in.
@@ -38,22 +20,11 @@ import_raw() {
 	json POST /v1/jobs/import -H "$(bearer "${2:-$O_TOKEN}")" --data-binary @req.json
 }
 
-njobs() { stack_sql "SELECT COUNT(*) FROM jobs WHERE workspace_id = '${1:-$W}'"; }
-
 # item LINE: the item of ./body for crontab line LINE.
 item() { jq -c --argjson l "$1" '[.items[] | select(.line == $l)] | if length == 1 then .[0] else error("not one item") end' body; }
 
 test_expect_success 'start the stack: an owner, a member, an admin, another workspace, a pending user' '
-	stack_up &&
-	stack_user O owner@example.com && W=$O_WS &&
-	stack_user M member@example.com && stack_user A admin@example.com &&
-	stack_sql "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (\"$W\", \"$M_ID\", \"member\", UTC_TIMESTAMP(3)), (\"$W\", \"$A_ID\", \"admin\", UTC_TIMESTAMP(3))" &&
-	json POST /v1/auth/switch-workspace -H "$(bearer "$M_TOKEN")" -d "{\"workspace_id\":\"$W\"}" &&
-	M_TOKEN=$(jq -r .token body) &&
-	json POST /v1/auth/switch-workspace -H "$(bearer "$A_TOKEN")" -d "{\"workspace_id\":\"$W\"}" &&
-	A_TOKEN=$(jq -r .token body) &&
-	stack_user X other@example.com &&
-	stack_user P pending@example.com pending
+	stack_up && jobs_team
 '
 
 test_expect_success 'write a realistic crontab' '

@@ -3,20 +3,7 @@ test_description='job quotas from the config (SPEC 10): jobs_max_per_workspace, 
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_SRCDIR/t/lib-stack.sh"
 
-HOOK=https://example.com/hook
-BASE='{"name":"n","kind":"recurring","schedule":{"every_n_minutes":5},"request":{"url":"https://example.com/hook"}}'
-
-with() { jq -cn --argjson b "$BASE" "\$b | $1"; }
-
-check() {
-	local f=$1
-	shift
-	jq -e "$f" "$@" body >/dev/null && return 0
-	echo >&2 "check failed: $f"
-	cat >&2 body
-	echo >&2
-	return 1
-}
+. "$TEST_SRCDIR/t/lib-jobs.sh"
 
 # post_job TOKEN FILTER: POST /v1/jobs with BASE changed by FILTER.
 post_job() {
@@ -35,8 +22,6 @@ over() {
 	expect_error plan_limit_exceeded 403 &&
 	check ".error.details == {limit: \$l, value: $2}" --arg l "$1"
 }
-
-njobs() { stack_sql "SELECT COUNT(*) FROM jobs WHERE workspace_id = '$1'"; }
 
 # complete JOB_ID WORKSPACE_ID: what the scheduler does when the single run
 # of a job ends (SPEC 7): the job becomes completed and stops counting
