@@ -117,3 +117,53 @@ cron_sched_min_gap(const struct cron_sched *s, int64_t now)
 		return -1;
 	}
 }
+
+int
+cron_sched_due(const struct cron_sched *s, int64_t next_run_at, int64_t now,
+    int64_t *slot, int64_t *next)
+{
+	int64_t	period, t, step;
+	int	missed = 0;
+
+	if (next_run_at > now)
+		return -1;
+	*slot = next_run_at;
+	switch (s->kind) {
+	case CRON_KIND_RECURRING:
+		period = s->every * CRON_MINUTE_MS;
+		if (period > 0) {
+			missed = (int)((now - next_run_at) / period >
+			    CRON_SCHED_MISSED_MAX ? CRON_SCHED_MISSED_MAX :
+			    (now - next_run_at) / period);
+			*slot = next_run_at + (now - next_run_at) / period *
+			    period;
+		}
+		break;
+	case CRON_KIND_CRON:
+		/* walk the missed runs; after a long outage, jump back from
+		 * now in growing steps to find the last run <= now */
+		while ((t = cron_sched_next(s, *slot, *slot)) != -1 &&
+		    t <= now) {
+			*slot = t;
+			if (++missed == CRON_SCHED_MISSED_MAX)
+				break;
+		}
+		if (missed == CRON_SCHED_MISSED_MAX) {
+			for (step = CRON_MINUTE_MS; now - step > *slot;
+			    step *= 2)
+				if ((t = cron_sched_next(s, 0, now - step)) !=
+				    -1 && t <= now) {
+					*slot = t;
+					while ((t = cron_sched_next(s, 0,
+					    *slot)) != -1 && t <= now)
+						*slot = t;
+					break;
+				}
+		}
+		break;
+	default:
+		break;
+	}
+	*next = cron_sched_next(s, *slot, now);
+	return missed;
+}

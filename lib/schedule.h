@@ -16,6 +16,7 @@
 
 #define CRON_EVERY_MAX	1440		/* recurring: at most once a day */
 #define CRON_MINUTE_MS	60000LL
+#define CRON_SCHED_MISSED_MAX	100000	/* misfires counted one by one */
 
 enum cron_kind {
 	CRON_KIND_RECURRING,		/* every N minutes from an anchor */
@@ -41,6 +42,8 @@ int64_t		 cron_sched_next(const struct cron_sched *, int64_t, int64_t);
 int		 cron_sched_next_n(const struct cron_sched *, int64_t, int64_t,
 		    int64_t *, int);
 int64_t		 cron_sched_min_gap(const struct cron_sched *, int64_t);
+int		 cron_sched_due(const struct cron_sched *, int64_t, int64_t,
+		    int64_t *, int64_t *);
 
 /*
  * cron_kind_parse(name): the kind called name ("recurring", "cron",
@@ -62,6 +65,14 @@ int64_t		 cron_sched_min_gap(const struct cron_sched *, int64_t);
  * next 1,000 runs after now, which covers every minute and hour pattern
  * and a day-of-month/week cycle of daily jobs); -1 for kinds that run
  * once.
+ *
+ * cron_sched_due(s, next_run_at, now, &slot, &next): what a scheduler
+ * does with a job whose next_run_at <= now (SPEC §7, misfires): it runs
+ * once, for slot = the latest run time <= now (next_run_at itself when
+ * nothing was missed), and its next run is the first one strictly after
+ * now (-1: none, for the kinds that run once).  Returns the number of run
+ * times skipped (0 when on time; capped at CRON_SCHED_MISSED_MAX, past
+ * which slot is found by a coarser search), or -1 if next_run_at > now.
  */
 
 #endif

@@ -165,6 +165,64 @@ test_once(void)
 	is_int(cron_sched_min_gap(&s, 0), -1, "one_time: no gap");
 }
 
+/* cron_sched_due: one run for the latest missed slot, never a burst */
+static void
+test_due(void)
+{
+	struct cron_sched	s;
+	int64_t			slot = 0, next = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.kind = CRON_KIND_RECURRING;
+	s.every = 5;
+	is_int(cron_sched_due(&s, T("2026-03-15T10:05:00.123Z"),
+	    T("2026-03-15T10:05:00.123Z"), &slot, &next), 0,
+	    "due exactly on time: nothing missed");
+	is_time(slot, "2026-03-15T10:05:00.123Z", "on time: the slot");
+	is_time(next, "2026-03-15T10:10:00.123Z", "on time: next one");
+	is_int(cron_sched_due(&s, T("2026-03-15T10:05:00.123Z"),
+	    T("2026-03-15T10:05:00.100Z"), &slot, &next), -1,
+	    "not due yet: -1");
+	is_int(cron_sched_due(&s, T("2026-03-15T10:05:00.123Z"),
+	    T("2026-03-15T10:23:00.000Z"), &slot, &next), 3,
+	    "18 minutes late: 3 runs skipped");
+	is_time(slot, "2026-03-15T10:20:00.123Z", "runs once, for 10:20");
+	is_time(next, "2026-03-15T10:25:00.123Z", "then on its grid");
+	is_int(cron_sched_due(&s, T("2026-03-15T10:05:00.123Z"),
+	    T("2027-03-15T10:05:00.123Z"), &slot, &next),
+	    CRON_SCHED_MISSED_MAX, "a year late (105,120 runs): the count is "
+	    "capped");
+	is_time(slot, "2027-03-15T10:05:00.123Z", "a year late: one run now");
+
+	s = cron_sched("*/15 * * * *", "UTC");
+	is_int(cron_sched_due(&s, T("2026-03-15T10:00:00.000Z"),
+	    T("2026-03-15T10:50:00.000Z"), &slot, &next), 3,
+	    "cron 50 minutes late: 10:15, 10:30, 10:45 missed");
+	is_time(slot, "2026-03-15T10:45:00.000Z", "cron: the latest slot");
+	is_time(next, "2026-03-15T11:00:00.000Z", "cron: next after now");
+	s = cron_sched("* * * * *", "UTC");
+	is_int(cron_sched_due(&s, T("2026-01-01T00:00:00.000Z"),
+	    T("2026-06-01T00:00:30.000Z"), &slot, &next),
+	    CRON_SCHED_MISSED_MAX, "every minute, 5 months late: capped");
+	is_time(slot, "2026-06-01T00:00:00.000Z",
+	    "found the last run before now past the cap");
+	is_time(next, "2026-06-01T00:01:00.000Z", "and the next minute");
+	s = cron_sched("30 2 * * *", "America/New_York");
+	is_int(cron_sched_due(&s, T("2030-03-09T07:30:00.000Z"),
+	    T("2030-03-10T08:00:00.000Z"), &slot, &next), 1,
+	    "missed the DST-shifted run");
+	is_time(slot, "2030-03-10T07:30:00.000Z", "the shifted 03:30 EDT");
+	is_time(next, "2030-03-11T06:30:00.000Z", "next 02:30 EDT");
+
+	memset(&s, 0, sizeof(s));
+	s.kind = CRON_KIND_SCHEDULED;
+	s.run_at = T("2026-12-01T09:00:00.000Z");
+	is_int(cron_sched_due(&s, s.run_at, T("2026-12-03T00:00:00.000Z"),
+	    &slot, &next), 0, "scheduled, late: runs once");
+	is_time(slot, "2026-12-01T09:00:00.000Z", "scheduled: slot run_at");
+	is_time(next, NULL, "scheduled: nothing after");
+}
+
 int
 main(void)
 {
@@ -172,5 +230,6 @@ main(void)
 	test_recurring();
 	test_cron();
 	test_once();
+	test_due();
 	return done_testing();
 }
