@@ -96,6 +96,10 @@ enum api_op {
 	API_OP_JOBS_ACTIVATE,
 	API_OP_JOBS_RUN,
 	API_OP_JOBS_IMPORT,
+	API_OP_JOBS_EXECUTIONS,
+	API_OP_EXECUTIONS_LIST,
+	API_OP_EXECUTIONS_GET,
+	API_OP_EXECUTIONS_REPLAY,
 	API_OP__MAX
 };
 
@@ -249,6 +253,8 @@ void	 api_field_bad(struct json_object *, const char *, const char *,
 	    const char *);
 int	 api_fields_answer(struct api_req *, struct json_object *);
 int	 api_invalid(struct api_req *, const char *, const char *);
+int	 api_query_time(struct api_req *, const char *, int64_t *,
+	    struct json_object *);
 const char *valid_email(const char *);
 const char *valid_timezone(const char *);
 const char *valid_id(const char *);
@@ -304,7 +310,6 @@ int	 job_check_interval(struct api_req *, const struct cron_sched *,
 	    int64_t);
 struct json_object *job_spec_json(const struct db_job *);
 struct json_object *job_json(const struct db_job *);
-struct json_object *job_exec_json(const struct db_exec_new *);
 struct json_object *api_limit_details(const char *, long long);
 
 /* h_jobs.c */
@@ -321,6 +326,19 @@ void	 h_jobs_preview(struct api_req *);
 
 /* h_jobs_import.c */
 void	 h_jobs_import(struct api_req *);
+
+/* execution.c */
+void	 exec_queued(struct db_exec *, const struct db_job *, const char *,
+	    int64_t, const char *);
+struct json_object *exec_json(const struct db_exec *,
+	    const struct db_attempt *, size_t);
+struct json_object *exec_item_json(const struct db_exec *);
+
+/* h_executions.c */
+void	 h_executions_list(struct api_req *);
+void	 h_executions_get(struct api_req *);
+void	 h_executions_replay(struct api_req *);
+void	 h_jobs_executions(struct api_req *);
 
 /* h_team.c */
 void	 h_workspace_get(struct api_req *);

@@ -71,6 +71,13 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 					  .verified = 1, .write = 1, .token_ok = 1 },
 	[API_OP_JOBS_IMPORT] =		{ .defined = 1, .min_role = API_ROLE_ADMIN,
 					  .verified = 1, .write = 1, .token_ok = 1 },
+	/* executions: reads for all; replay admin+, tokens with their
+	 * creator's role (SPEC 3.3 "replay executions") */
+	[API_OP_JOBS_EXECUTIONS] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_EXECUTIONS_LIST] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_EXECUTIONS_GET] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_EXECUTIONS_REPLAY] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
 	/* team management, settings, transfer: owner only, never tokens */
 	[API_OP_WORKSPACE_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },

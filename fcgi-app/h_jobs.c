@@ -50,7 +50,7 @@ struct job_txn {
 	const char		*why;
 	struct json_object	*details;
 	int			 queue;		/* queue a one_time run */
-	struct db_exec_new	 ex;
+	struct db_exec		 ex;
 	int			 changed;	/* anything written */
 };
 
@@ -77,13 +77,7 @@ refuse(struct job_txn *t, enum api_err err, const char *why)
 static void
 queue_one_time(struct job_txn *t)
 {
-	memset(&t->ex, 0, sizeof(t->ex));
-	cron_id_new(t->ex.id);
-	t->ex.workspace_id = t->wid;
-	t->ex.job_id = t->j.id;
-	t->ex.job_name = t->j.name;
-	t->ex.trigger = "one_time";
-	t->ex.scheduled_for = t->now;
+	exec_queued(&t->ex, &t->j, "one_time", t->now, NULL);
 	t->queue = 1;
 }
 
@@ -542,22 +536,16 @@ h_jobs_activate(struct api_req *req)
 void
 h_jobs_run(struct api_req *req)
 {
-	struct db_exec_new	e;
-	struct db_job		j;
-	int			rc;
+	struct db_exec	e;
+	struct db_job	j;
+	int		rc;
 
 	if (job_id_param(req) == -1)
 		return;
 	rc = db_job_get(req->ctx->db, req->caller.s.workspace_id,
 	    req->params[0], 0, &j);
 	if (rc == DB_OK) {
-		memset(&e, 0, sizeof(e));
-		cron_id_new(e.id);
-		e.workspace_id = j.workspace_id;
-		e.job_id = j.id;
-		e.job_name = j.name;
-		e.trigger = "run_now";
-		e.scheduled_for = cron_now_ms();
+		exec_queued(&e, &j, "run_now", cron_now_ms(), NULL);
 		rc = db_exec_insert(req->ctx->db, &e);
 	}
 	if (rc == DB_NOTFOUND)
@@ -567,7 +555,7 @@ h_jobs_run(struct api_req *req)
 	else {
 		log_info("%s execution %s queued (run_now) for job %s",
 		    req->request_id, e.id, j.id);
-		api_respond(req, 202, job_exec_json(&e));
+		api_respond(req, 202, exec_json(&e, NULL, 0));
 	}
 	db_job_clear(&j);
 }
@@ -581,7 +569,7 @@ h_jobs_run(struct api_req *req)
 void
 h_jobs_preview(struct api_req *req)
 {
-	struct json_object	*o, *items;
+	struct json_object	*o, *items, *fields;
 	struct cron_sched	 s;
 	struct db_job		 j;
 	int64_t			 now = cron_now_ms(), from = now, anchor;
@@ -600,12 +588,10 @@ h_jobs_preview(struct api_req *req)
 			return;
 		}
 	}
-	if ((n = api_query(req, "from", buf, sizeof(buf))) != -1 &&
-	    (n <= 0 || cron_time_parse(buf, &from) == -1)) {
-		api_invalid(req, "from", "must be an ISO 8601 time with a "
-		    "zone, such as 2026-12-01T09:00:00.000Z");
+	fields = json_object_new_object();
+	(void)api_query_time(req, "from", &from, fields);
+	if (api_fields_answer(req, fields) == -1)
 		return;
-	}
 	rc = db_job_get(req->ctx->db, req->caller.s.workspace_id,
 	    req->params[0], 0, &j);
 	if (rc != DB_OK) {

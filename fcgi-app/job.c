@@ -593,26 +593,6 @@ job_json(const struct db_job *j)
 	return o;
 }
 
-/* A just-queued execution as the API shows it (SPEC §6). */
-struct json_object *
-job_exec_json(const struct db_exec_new *e)
-{
-	struct json_object	*o = json_object_new_object();
-
-	cron_json_add_str(o, "id", e->id);
-	cron_json_add_str(o, "job_id", e->job_id);
-	cron_json_add_str(o, "job_name", e->job_name);
-	cron_json_add_str(o, "trigger", e->trigger);
-	cron_json_add_str(o, "status", "queued");
-	cron_json_add_time(o, "scheduled_for", e->scheduled_for);
-	cron_json_add_time(o, "started_at", -1);
-	cron_json_add_time(o, "finished_at", -1);
-	json_object_object_add(o, "duration_ms", NULL);
-	json_object_object_add(o, "attempts", json_object_new_array());
-	cron_json_add_str(o, "replay_of", e->replay_of);
-	return o;
-}
-
 /*
  * Plan limit on how often a job may run (SPEC §10; from the config until
  * plans exist): 0 when s respects it, else the limit in minutes.

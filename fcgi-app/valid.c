@@ -15,6 +15,7 @@
 #include "api.h"
 #include "id.h"
 #include "jsonutil.h"
+#include "timefmt.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -217,6 +218,28 @@ api_page(struct api_req *req, int *limit, char cursor[26])
 		memcpy(cursor, buf, CRON_ID_LEN + 1);	/* valid: 25 + NUL */
 	}
 	return 0;
+}
+
+/*
+ * Reads query parameter name as an ISO 8601 time with a zone (Z or
+ * +hh:mm) into *ms.  Returns 1 when it was given, 0 when absent, -1 when
+ * malformed, with the reason added to fields.
+ */
+int
+api_query_time(struct api_req *req, const char *name, int64_t *ms,
+    struct json_object *fields)
+{
+	char	buf[64];
+	int	n;
+
+	if ((n = api_query(req, name, buf, sizeof(buf))) == -1)
+		return 0;
+	/* "T", not the space cron_time_parse also reads (as UTC) */
+	if (n > 10 && buf[10] == 'T' && cron_time_parse(buf, ms) == 0)
+		return 1;
+	api_field_bad(fields, NULL, name, "must be an ISO 8601 time with a "
+	    "zone, such as 2026-12-01T09:00:00.000Z");
+	return -1;
 }
 
 /* Returns the index of the last of n fetched rows that a page shows. */

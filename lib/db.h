@@ -80,6 +80,14 @@ enum db_stmt {
 	DB_JOB_DELETE,
 	DB_EXEC_INSERT,
 	DB_EXEC_DELETE_QUEUED,
+	DB_EXEC_LIST,
+	DB_EXEC_LIST_JOB,
+	DB_EXEC_GET,
+	DB_EXEC_ATTEMPTS,
+	DB_CLAIM_DUE,
+	DB_CLAIM_ADVANCE,
+	DB_CLAIM_EXEC,
+	DB_CLAIM_EARLIEST,
 	DB_STMT__MAX
 };
 
@@ -350,7 +358,7 @@ int	db_mail_retry(struct db *, const char *, const char *, const char *,
 int	db_mail_fail(struct db *, const char *, const char *, const char *);
 int	db_mail_release(struct db *, const char *);
 
-/* db_job.c: jobs and the executions the API queues */
+/* db_job.c: jobs */
 #define DB_JOB_NAME_MAX	801	/* 200 characters of utf8mb4, NUL */
 
 struct db_job {
@@ -374,17 +382,6 @@ struct db_job {
 	int64_t	 updated_at;
 };
 
-/* An execution as the API creates it (run-now, one_time, replay). */
-struct db_exec_new {
-	char		 id[26];
-	const char	*workspace_id;
-	const char	*job_id;
-	const char	*job_name;
-	const char	*trigger;	/* "run_now", "one_time", "replay" */
-	int64_t		 scheduled_for;
-	const char	*replay_of;	/* NULL unless a replay */
-};
-
 int	db_workspace_jobs(struct db *, const char *, int, int);
 int	db_job_insert(struct db *, const struct db_job *);
 int	db_job_get(struct db *, const char *, const char *, int,
@@ -395,7 +392,75 @@ int	db_job_update(struct db *, const struct db_job *);
 int	db_job_delete(struct db *, const char *, const char *);
 void	db_job_clear(struct db_job *);
 void	db_jobs_free(struct db_job *, size_t);
-int	db_exec_insert(struct db *, const struct db_exec_new *);
+
+/* db_exec.c: executions and their attempts (SPEC §6) */
+struct db_exec {
+	char	 id[26];
+	char	 workspace_id[26];
+	char	 job_id[26];
+	char	 job_name[DB_JOB_NAME_MAX];
+	char	 trigger[12];		/* schedule, run_now, replay, one_time */
+	char	 status[12];		/* queued, running, succeeded, failed */
+	int64_t	 scheduled_for;
+	int64_t	 started_at;		/* -1: not started */
+	int64_t	 finished_at;		/* -1: not finished */
+	int64_t	 duration_ms;		/* -1: not finished */
+	int	 attempt_count;
+	char	 replay_of[26];		/* "" unless a replay */
+};
+
+/* One HTTP attempt; body and headers are owned (db_attempts_free). */
+struct db_attempt {
+	int	 number;		/* 1, 2, ... */
+	char	 status[20];		/* SUCCESS, TIMEOUT, ... */
+	int	 status_code;		/* -1: no response */
+	int	 latency_ms;
+	char	*body;			/* body_len bytes, not text; NULL: none */
+	size_t	 body_len;
+	char	*headers;		/* a JSON object's text; NULL: none */
+	char	 error_class[33];	/* "" when none */
+	int64_t	 started_at;
+};
+
+/* The optional filters of db_exec_list; NULL or unset matches all. */
+struct db_exec_filter {
+	const char	*status;
+	const char	*job_id;
+	const char	*job_name;	/* exact, byte for byte */
+	int64_t		 from;		/* scheduled_for >= from */
+	int64_t		 to;		/* scheduled_for < to */
+	unsigned	 has_from:1;
+	unsigned	 has_to:1;
+};
+
+int	db_exec_insert(struct db *, const struct db_exec *);
 int	db_exec_delete_queued(struct db *, const char *, const char *);
+int	db_exec_list(struct db *, const char *, const char *,
+	    const struct db_exec_filter *, int, struct db_exec **, size_t *);
+int	db_exec_get(struct db *, const char *, const char *, struct db_exec *);
+int	db_exec_attempts(struct db *, const char *, const char *,
+	    struct db_attempt **, size_t *);
+void	db_execs_free(struct db_exec *, size_t);
+void	db_attempts_free(struct db_attempt *, size_t);
+
+/* db_claim.c: the scheduler's claim of due jobs */
+struct db_due {
+	char	 id[26];
+	char	 workspace_id[26];
+	char	 name[DB_JOB_NAME_MAX];
+	char	 kind[12];
+	int	 every_n_minutes;
+	char	 cron_expr[257];
+	char	 timezone[65];
+	int64_t	 run_at;
+	int64_t	 next_run_at;
+	int	 restricted;		/* the workspace is restricted */
+};
+
+int	db_claim_due(struct db *, int64_t, int, struct db_due **, size_t *);
+int	db_claim_advance(struct db *, const char *, int64_t);
+int	db_claim_exec(struct db *, const char *, const struct db_due *,
+	    int64_t);
+int	db_claim_earliest(struct db *, int64_t *);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * Typed calls for jobs and for the executions cron-api queues (run-now,
- * one_time, replay).  Every statement is filtered by workspace id.
+ * Typed calls for jobs (executions are db_exec.c's).  Every statement is
+ * filtered by workspace id.
  */
 #include "config.h"
 
@@ -209,28 +209,4 @@ db_jobs_free(struct db_job *j, size_t n)
 	for (i = 0; j != NULL && i < n; i++)
 		db_job_clear(&j[i]);
 	free(j);
-}
-
-/* Queues an execution to run at once (run-now, one_time, replay). */
-int
-db_exec_insert(struct db *db, const struct db_exec_new *e)
-{
-	char		t[2][32];
-	struct db_val	v[] = { dbv_str(e->id), dbv_str(e->workspace_id),
-			    dbv_str(e->job_id), dbv_str(e->job_name),
-			    dbv_str(e->trigger),
-			    dbv_time(e->scheduled_for, t[0]),
-			    dbv_time(e->scheduled_for, t[1]),
-			    e->replay_of ? dbv_str(e->replay_of) : dbv_null() };
-
-	return db_exec(db, DB_EXEC_INSERT, v, 8, NULL);
-}
-
-/* Removes the executions of a job being deleted that never started. */
-int
-db_exec_delete_queued(struct db *db, const char *wid, const char *job_id)
-{
-	struct db_val	v[] = { dbv_str(wid), dbv_str(job_id) };
-
-	return db_exec(db, DB_EXEC_DELETE_QUEUED, v, 2, NULL);
 }

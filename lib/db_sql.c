@@ -13,6 +13,18 @@
 	"retry_policy, next_run_at, last_run_at, last_status, "	\
 	"created_by, created_at, updated_at"
 
+#define DB_EXEC_COLUMNS							\
+	"id, workspace_id, job_id, job_name, trigger_kind, status, "	\
+	"scheduled_for, started_at, finished_at, duration_ms, "		\
+	"attempt_count, replay_of"
+
+/* the optional filters of an execution list: status, job name, from, to */
+#define DB_EXEC_FILTERS							\
+	"AND (? IS NULL OR status = ?) "				\
+	"AND (? IS NULL OR job_name COLLATE utf8mb4_nopad_bin = ?) "	\
+	"AND (? IS NULL OR scheduled_for >= ?) "			\
+	"AND (? IS NULL OR scheduled_for < ?) "
+
 static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_PING] =
 	    "SELECT 1",
@@ -286,6 +298,9 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "WHERE workspace_id = ? AND id = ?",
 	[DB_JOB_DELETE] =
 	    "DELETE FROM jobs WHERE workspace_id = ? AND id = ?",
+
+	/* executions (db_exec.c); every query is filtered by workspace */
+	/* queued at once by the API: run-now, one_time, replay */
 	[DB_EXEC_INSERT] =
 	    "INSERT INTO executions (id, workspace_id, job_id, job_name, "
 	    "trigger_kind, status, scheduled_for, slot, run_after, replay_of, "
@@ -295,6 +310,55 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_EXEC_DELETE_QUEUED] =
 	    "DELETE FROM executions WHERE workspace_id = ? AND job_id = ? "
 	    "AND status = 'queued' AND attempt_count = 0",
+	/* Newest first.  Each filter is optional (NULL matches all); a job
+	 * name matches byte for byte, not by the column's case- and
+	 * accent-blind collation.  Each list names its index: left alone,
+	 * the planner's ORDER BY ... LIMIT shortcut scanned the primary key
+	 * backwards through every workspace (2,543 rows read for a page of
+	 * 50 of one job; 50 through executions_job), and one index cannot
+	 * serve both orders, so a job's list is a statement of its own. */
+	[DB_EXEC_LIST] =
+	    "SELECT " DB_EXEC_COLUMNS " FROM executions "
+	    "FORCE INDEX (executions_workspace) "
+	    "WHERE workspace_id = ? AND id < ? " DB_EXEC_FILTERS
+	    "ORDER BY id DESC LIMIT ?",
+	[DB_EXEC_LIST_JOB] =
+	    "SELECT " DB_EXEC_COLUMNS " FROM executions "
+	    "FORCE INDEX (executions_job) "
+	    "WHERE workspace_id = ? AND job_id = ? AND id < ? " DB_EXEC_FILTERS
+	    "ORDER BY id DESC LIMIT ?",
+	[DB_EXEC_GET] =
+	    "SELECT " DB_EXEC_COLUMNS " FROM executions "
+	    "WHERE workspace_id = ? AND id = ?",
+	/* the join keeps even this lookup inside the workspace */
+	[DB_EXEC_ATTEMPTS] =
+	    "SELECT a.number, a.status, a.status_code, a.latency_ms, "
+	    "a.body_preview, a.response_headers, a.error_class, a.started_at "
+	    "FROM execution_attempts a "
+	    "JOIN executions e ON e.id = a.execution_id "
+	    "WHERE e.workspace_id = ? AND a.execution_id = ? "
+	    "ORDER BY a.number",
+
+	/* the scheduler's claim (db_claim.c): the WHERE and ORDER BY match
+	 * the jobs_due index exactly, so SKIP LOCKED skips instead of
+	 * waiting; the subquery reads the workspace flag without a lock */
+	[DB_CLAIM_DUE] =
+	    "SELECT j.id, j.workspace_id, j.name, j.kind, j.every_n_minutes, "
+	    "j.cron_expr, j.timezone, j.run_at, j.next_run_at, "
+	    "(SELECT w.restricted FROM workspaces w "
+	    "WHERE w.id = j.workspace_id) "
+	    "FROM jobs j WHERE j.state = 'active' AND j.next_run_at <= ? "
+	    "ORDER BY j.next_run_at, j.id LIMIT ? FOR UPDATE SKIP LOCKED",
+	[DB_CLAIM_ADVANCE] =
+	    "UPDATE jobs SET next_run_at = ? WHERE id = ?",
+	[DB_CLAIM_EXEC] =
+	    "INSERT INTO executions (id, workspace_id, job_id, job_name, "
+	    "trigger_kind, status, scheduled_for, slot, run_after, created_at) "
+	    "VALUES (?, ?, ?, ?, 'schedule', 'queued', ?, ?, ?, "
+	    "UTC_TIMESTAMP(3))",
+	[DB_CLAIM_EARLIEST] =
+	    "SELECT next_run_at FROM jobs WHERE state = 'active' "
+	    "AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1",
 };
 
 const char *

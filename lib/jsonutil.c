@@ -50,6 +50,78 @@ cron_utf8_valid(const char *str, size_t n)
 }
 
 /*
+ * Returns the length of the well-formed UTF-8 sequence at s (1-4 bytes of
+ * the n available), or 0 when it is ill-formed, with *bad set to the
+ * length of its maximal subpart (Unicode 3.9, "U+FFFD substitution of
+ * maximal subparts"), which is at least 1.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char	c = s[0], lo = 0x80, hi = 0xbf;
+	size_t		need, i;
+
+	*bad = 1;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;	/* no overlongs */
+		else if (c == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;	/* no overlongs */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* nothing past U+10FFFF */
+	} else
+		return 0;
+	for (i = 1; i <= need; i++, lo = 0x80, hi = 0xbf) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+	}
+	return need + 1;
+}
+
+/*
+ * Returns a NUL-terminated copy of the n bytes at s (owned) in which every
+ * ill-formed UTF-8 sequence is replaced by U+FFFD, one for each maximal
+ * subpart, as Python's "replace" and the WHATWG decoder do; *outlen gets
+ * its length (NUL bytes in s are kept).
+ */
+char *
+cron_utf8_repair(const char *str, size_t n, size_t *outlen)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	char			*out, *o;
+	size_t			 len, bad;
+
+	/* at worst every byte becomes the 3 bytes of U+FFFD */
+	o = out = xreallocarray(NULL, n + 1, 3);
+	while (n > 0) {
+		if ((len = utf8_seq(s, n, &bad)) > 0) {
+			memcpy(o, s, len);
+			o += len;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			len = bad;
+		}
+		s += len;
+		n -= len;
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
+/*
  * A strict RFC 8259 recognizer run before json-c, which even in strict mode
  * takes NaN, Infinity, "1.", "-01", single quotes and raw control bytes.
  * It is a loop over an explicit stack, so hostile nesting costs one byte

@@ -15,6 +15,7 @@ enum cron_json_err {
 };
 
 int		 cron_utf8_valid(const char *, size_t);
+char		*cron_utf8_repair(const char *, size_t, size_t *);
 enum cron_json_err cron_json_check(const char *, size_t, int);
 enum cron_json_err cron_json_parse(const char *, size_t, int,
 		    struct json_object **);

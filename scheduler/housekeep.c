@@ -1,8 +1,8 @@
 /*
- * Housekeeping: the table of duties the loop runs, each on its own
- * interval (SPEC §7): mail, trust promotions and the purge of old
- * rate-limit counters so far; job claiming, history purges and lease
- * reclaiming join the table as rows.
+ * The table of duties the loop runs, each on its own interval (SPEC §7):
+ * claiming due jobs (woken at the earliest next_run_at), mail, trust
+ * promotions and the purge of old rate-limit counters; running
+ * executions, history purges and lease reclaiming join as rows.
  */
 #include "config.h"
 
@@ -24,7 +24,8 @@
 struct duty {
 	const char	*name;
 	int		(*run)(struct sched *);
-	int		 interval_ms;
+	int		 interval_ms;	/* at most this long between runs */
+	int64_t		(*next)(struct sched *, int64_t);	/* sooner */
 };
 
 /* verified -> trusted 48 h after verification (SPEC §3.1) */
@@ -55,6 +56,8 @@ duty_rate_purge(struct sched *s)
 }
 
 static const struct duty duties[SCHED_DUTY__MAX] = {
+	[SCHED_DUTY_CLAIM] =		{ "claim", sched_claim_run, 1000,
+					  sched_claim_next },
 	[SCHED_DUTY_MAIL] =		{ "mail", sched_mail_run, 1000 },
 	[SCHED_DUTY_PROMOTE] =		{ "promote", duty_promote, 60000 },
 	[SCHED_DUTY_RATE_PURGE] =	{ "rate-purge", duty_rate_purge, 300000 },
@@ -73,7 +76,8 @@ duty_next(struct sched *s, int i, int rc, int64_t now)
 	}
 	if (rc == 0) {
 		s->fails[i] = 0;
-		return now + delay;
+		return duties[i].next != NULL ? duties[i].next(s, delay) :
+		    now + delay;
 	}
 	if (s->fails[i] < 16)
 		s->fails[i]++;

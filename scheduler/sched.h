@@ -13,6 +13,7 @@ struct db;
 
 /* The housekeeping duties, in the order each loop pass runs them. */
 enum sched_duty {
+	SCHED_DUTY_CLAIM,
 	SCHED_DUTY_MAIL,
 	SCHED_DUTY_PROMOTE,
 	SCHED_DUTY_RATE_PURGE,
@@ -36,6 +37,10 @@ struct sched {
 int64_t	sched_mono_ms(void);
 void	sched_signals(struct sched *, int64_t);
 void	sched_claim_token(struct sched *, char *, size_t);
+
+/* claim.c */
+int	sched_claim_run(struct sched *);
+int64_t	sched_claim_next(struct sched *, int64_t);
 
 /* housekeep.c */
 int64_t	sched_housekeep(struct sched *);

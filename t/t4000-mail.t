@@ -29,43 +29,6 @@ row_is() { test "$(mail_row "$1" "$2")" = "$(printf "$3")"; }
 # sql_is SQL EXPECTED: the query prints EXPECTED.
 sql_is() { test "$(stack_sql "$1")" = "$2"; }
 
-# sched_start NAME [ARGS]: start cron-scheduler logging to NAME.log and wait
-# for its readiness line; sets SCHED_PID and SCHED_LOG.  It is stopped when
-# the test ends, so a failing test leaves nothing running for the next.
-sched_start() {
-	SCHED_LOG=$TRASH_DIRECTORY/$1.log
-	shift
-	: >>"$SCHED_LOG"
-	local before
-	before=$(grep -c 'ready: cron-scheduler' "$SCHED_LOG")
-	$CRON_TEST_WRAP "$TEST_BUILDDIR/cron-scheduler" "$@" </dev/null \
-		>>"$SCHED_LOG" 2>&1 &
-	SCHED_PID=$!
-	test_atexit "sched_kill $SCHED_PID"
-	test_when_finished "sched_kill $SCHED_PID"
-	test_wait_for 30 sched_ready_ "$SCHED_LOG" "$before"
-}
-
-# sched_bg NAME: start cron-scheduler logging to NAME.log; sets BG_PID.
-sched_bg() {
-	$CRON_TEST_WRAP "$TEST_BUILDDIR/cron-scheduler" </dev/null \
-		>>"$TRASH_DIRECTORY/$1.log" 2>&1 &
-	BG_PID=$!
-	test_atexit "sched_kill $BG_PID"
-	test_when_finished "sched_kill $BG_PID"
-}
-
-sched_ready_() {
-	test "$(grep -c 'ready: cron-scheduler' "$1")" -gt "$2"
-}
-
-sched_kill() {
-	kill -TERM "$1" 2>/dev/null || return 0
-	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
-
 # sched_stop PID: SIGTERM must end it with status 0 within 5 seconds.
 sched_stop() {
 	local i st

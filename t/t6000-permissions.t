@@ -49,6 +49,10 @@ POST /v1/jobs/:id/pause workspace 1 1 1 admin
 POST /v1/jobs/:id/resume workspace 1 1 1 admin
 POST /v1/jobs/:id/activate workspace 1 1 1 admin
 POST /v1/jobs/:id/run-now workspace 1 1 1 admin
+GET /v1/jobs/:id/executions workspace 0 0 1 member
+GET /v1/executions workspace 0 0 1 member
+GET /v1/executions/:id workspace 0 0 1 member
+POST /v1/executions/:id/replay workspace 1 1 1 admin
 PERMS
 
 test_expect_success 'the permission table matches SPEC 3.3 row by row' '

@@ -87,6 +87,52 @@ test_utf8(void)
 	is_int(cron_utf8_valid("\xc3\xa9", 1), 0, "utf8_valid: cut by n");
 }
 
+/* Expected output: Python's bytes.decode("utf-8", "replace"). */
+#define FFFD	"\xef\xbf\xbd"
+static const struct {
+	const char	*s;
+	size_t		 len;
+	const char	*want;
+	size_t		 wantlen;
+	const char	*what;
+} repair_cases[] = {
+	{ T(""), T(""), "empty" },
+	{ T("plain"), T("plain"), "ASCII unchanged" },
+	{ T("caf\xc3\xa9 \xf0\x9f\x98\x80"), T("caf\xc3\xa9 \xf0\x9f\x98\x80"),
+	  "valid multi-byte unchanged" },
+	{ T("a\0b\x80"), T("a\0b" FFFD), "NUL kept, lone continuation" },
+	{ T("ok\xff"), T("ok" FFFD), "FF" },
+	{ T("\xff\xfe"), T(FFFD FFFD), "one U+FFFD per bad byte" },
+	{ T("\xc3"), T(FFFD), "truncated 2-byte" },
+	{ T("a\xe2\x82"), T("a" FFFD), "truncated 3-byte: one U+FFFD" },
+	{ T("\xe2\x82" "a"), T(FFFD "a"), "3-byte cut by ASCII" },
+	{ T("\xf0\x9f\x98"), T(FFFD), "truncated 4-byte: one U+FFFD" },
+	{ T("\xe0\x80\xaf"), T(FFFD FFFD FFFD), "overlong 3-byte" },
+	{ T("\xc0\xaf"), T(FFFD FFFD), "overlong 2-byte" },
+	{ T("\xed\xa0\x80"), T(FFFD FFFD FFFD), "surrogate" },
+	{ T("\xf4\x90\x80\x80"), T(FFFD FFFD FFFD FFFD), "past U+10FFFF" },
+	{ T("\xf5"), T(FFFD), "lead byte F5" },
+	{ T("\xc3\xa9\xa9"), T("\xc3\xa9" FFFD), "extra continuation" },
+	{ T("\xe1\x80\xe2\x82\xac"), T(FFFD "\xe2\x82\xac"),
+	  "a cut sequence, then a good one" },
+};
+
+static void
+test_utf8_repair(void)
+{
+	char	*r;
+	size_t	 i, n;
+
+	for (i = 0; i < NELEM(repair_cases); i++) {
+		r = cron_utf8_repair(repair_cases[i].s, repair_cases[i].len, &n);
+		ok(n == repair_cases[i].wantlen &&
+		    memcmp(r, repair_cases[i].want, n) == 0 && r[n] == '\0' &&
+		    cron_utf8_valid(r, n), "utf8_repair: %s",
+		    repair_cases[i].what);
+		free(r);
+	}
+}
+
 static const struct {
 	const char		*s;
 	size_t			 len;
@@ -664,6 +710,7 @@ int
 main(void)
 {
 	test_utf8();
+	test_utf8_repair();
 	test_parse();
 	test_check();
 	test_depth();

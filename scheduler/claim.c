@@ -1,0 +1,158 @@
+/*
+ * Claiming (SPEC §7): due jobs become queued executions.  Each batch is
+ * one short transaction: lock up to CLAIM_BATCH due jobs (FOR UPDATE SKIP
+ * LOCKED, so schedulers running side by side take disjoint batches), and
+ * for each insert the execution of its slot and move next_run_at on.
+ * The unique key (job_id, slot) makes a second execution of one slot
+ * impossible even where the locks are not shared (Galera: the loser's
+ * commit fails certification and db_txn reruns the batch).
+ *
+ * Misfires: a job that missed runs (no scheduler was up) runs once, for
+ * the latest missed slot, and continues from the first run after now
+ * (lib/schedule.c: cron_sched_due).  A job of a restricted workspace has
+ * its slot skipped: next_run_at moves on, nothing runs.  A scheduled job
+ * keeps state active with next_run_at NULL until its execution finishes
+ * (the runner completes it).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "db.h"
+#include "id.h"
+#include "log.h"
+#include "sched.h"
+#include "schedule.h"
+#include "timefmt.h"
+
+#define CLAIM_BATCH	50
+
+struct claim {
+	struct sched	*s;
+	int64_t		 now;
+	size_t		 found;		/* due jobs locked */
+	size_t		 queued;	/* executions inserted */
+	char		 first[26];	/* an execution id, for the log */
+};
+
+/* The schedule of a due job; -1 if its stored schedule is unusable. */
+static int
+due_sched(const struct db_due *d, struct cron_sched *cs)
+{
+	char	err[160];
+	int	k;
+
+	memset(cs, 0, sizeof(*cs));
+	if ((k = cron_kind_parse(d->kind)) == -1)
+		return -1;
+	cs->kind = (enum cron_kind)k;
+	cs->every = d->every_n_minutes;
+	cs->run_at = d->run_at;
+	if (cs->kind == CRON_KIND_CRON) {
+		if (cron_expr_parse(d->cron_expr, &cs->expr, err,
+		    sizeof(err)) == -1)
+			return -1;
+		snprintf(cs->tz, sizeof(cs->tz), "%s", d->timezone);
+	}
+	return 0;
+}
+
+static int
+claim_txn(struct db *db, void *arg)
+{
+	struct claim		*c = arg;
+	struct db_due		*due;
+	struct cron_sched	 cs;
+	char			 id[CRON_ID_LEN + 1];
+	int64_t			 slot, next;
+	size_t			 n, i;
+	int			 rc, missed;
+
+	c->found = c->queued = 0;
+	if ((rc = db_claim_due(db, c->now, CLAIM_BATCH, &due, &n)) != DB_OK)
+		return rc;
+	c->found = n;
+	for (i = 0; i < n; i++) {
+		if (due_sched(&due[i], &cs) == -1 ||
+		    (missed = cron_sched_due(&cs, due[i].next_run_at, c->now,
+		    &slot, &next)) == -1) {
+			/* cannot happen for a job the API stored; never
+			 * leave it due forever */
+			log_warnx("job %s: unusable schedule; not scheduled",
+			    due[i].id);
+			if ((rc = db_claim_advance(db, due[i].id, -1)) != DB_OK)
+				break;
+			continue;
+		}
+		if (missed > 0)
+			log_info("job %s missed %d run%s; running once for %s",
+			    due[i].id, missed, missed == 1 ? "" : "s",
+			    "the latest");
+		if (due[i].restricted)
+			log_info("job %s skipped: workspace %s is restricted",
+			    due[i].id, due[i].workspace_id);
+		else {
+			cron_id_new(id);
+			rc = db_claim_exec(db, id, &due[i], slot);
+			if (rc == DB_OK) {
+				if (c->queued++ == 0)
+					memcpy(c->first, id, sizeof(id));
+				log_debug("execution %s queued for job %s",
+				    id, due[i].id);
+			} else if (rc == DB_DUPLICATE)
+				log_info("job %s: slot already has an "
+				    "execution", due[i].id);
+			else
+				break;
+		}
+		if ((rc = db_claim_advance(db, due[i].id, next)) != DB_OK)
+			break;
+		rc = DB_OK;
+	}
+	free(due);
+	return rc;
+}
+
+/*
+ * The claim duty: batches until no due job is left (or a stop).  Returns
+ * 0 when done, -1 when the database failed.
+ */
+int
+sched_claim_run(struct sched *s)
+{
+	struct claim	c;
+	int		rc;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	do {
+		c.now = cron_now_ms();
+		if ((rc = db_txn(s->db, claim_txn, &c)) != DB_OK) {
+			log_warnx("claim: database error %d; retrying", rc);
+			return -1;
+		}
+		if (c.queued > 0)
+			log_info("claimed %zu due jobs, %zu executions queued "
+			    "(first %s)", c.found, c.queued, c.first);
+	} while (c.found == CLAIM_BATCH && !s->stop);
+	return 0;
+}
+
+/*
+ * When the claim duty should run next (monotonic ms): at the earliest
+ * next_run_at of an active job, but no later than max_ms from now (jobs
+ * created or resumed meanwhile may be due sooner).
+ */
+int64_t
+sched_claim_next(struct sched *s, int64_t max_ms)
+{
+	int64_t	at, wall = cron_now_ms(), mono = sched_mono_ms();
+
+	if (db_claim_earliest(s->db, &at) != DB_OK || at == -1 ||
+	    at - wall > max_ms)
+		return mono + max_ms;
+	return at <= wall ? mono : mono + (at - wall);
+}
