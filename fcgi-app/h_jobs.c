@@ -32,7 +32,8 @@ enum job_op {
 	JOB_OP_DELETE,
 	JOB_OP_PAUSE,
 	JOB_OP_RESUME,
-	JOB_OP_ACTIVATE
+	JOB_OP_ACTIVATE,
+	JOB_OP_RUN
 };
 
 /* One write, run inside db_txn; err/why/details say how it was refused. */
@@ -533,31 +534,34 @@ h_jobs_activate(struct api_req *req)
  * POST /v1/jobs/:id/run-now -> 202 execution: queued at once, whatever
  * the job's state; next_run_at does not move.
  */
+static int
+run_now_txn(struct db *db, void *arg)
+{
+	struct job_txn	*t = arg;
+	int		 rc;
+
+	/* the row lock keeps a concurrent delete from orphaning the run */
+	db_job_clear(&t->j);
+	if ((rc = db_job_get(db, t->wid, t->id, 1, &t->j)) != DB_OK)
+		return rc;
+	exec_queued(&t->ex, &t->j, "run_now", t->now, NULL);
+	return db_exec_insert(db, &t->ex);
+}
+
 void
 h_jobs_run(struct api_req *req)
 {
-	struct db_exec	e;
-	struct db_job	j;
-	int		rc;
+	struct job_txn	t;
 
 	if (job_id_param(req) == -1)
 		return;
-	rc = db_job_get(req->ctx->db, req->caller.s.workspace_id,
-	    req->params[0], 0, &j);
-	if (rc == DB_OK) {
-		exec_queued(&e, &j, "run_now", cron_now_ms(), NULL);
-		rc = db_exec_insert(req->ctx->db, &e);
-	}
-	if (rc == DB_NOTFOUND)
-		api_error(req, API_E_NOT_FOUND, "no such job", NULL);
-	else if (rc != DB_OK)
-		api_db_error(req, rc);
-	else {
+	job_txn_init(&t, req, JOB_OP_RUN);
+	if (run_txn(&t, run_now_txn) == 0) {
 		log_info("%s execution %s queued (run_now) for job %s",
-		    req->request_id, e.id, j.id);
-		api_respond(req, 202, exec_json(&e, NULL, 0));
+		    req->request_id, t.ex.id, t.j.id);
+		api_respond(req, 202, exec_json(&t.ex, NULL, 0));
 	}
-	db_job_clear(&j);
+	db_job_clear(&t.j);
 }
 
 /*
