@@ -72,6 +72,14 @@ static const struct conf_key conf_table[] = {
 	    1000000, "1000" },
 	{ "jobs_min_interval_minutes", CONF_INT, O(jobs_min_interval_minutes),
 	    1, 1440, "1" },
+	/* the runner (cron-scheduler) */
+	{ "scheduler_max_inflight", CONF_INT, O(scheduler_max_inflight), 1,
+	    100000, "1000" },
+	{ "scheduler_drain_seconds", CONF_INT, O(scheduler_drain_seconds), 0,
+	    3600, "30" },
+	{ "scheduler_lease_margin_seconds", CONF_INT,
+	    O(scheduler_lease_margin_seconds), 1, 3600, "60" },
+	{ "history_days", CONF_INT, O(history_days), 1, 3650, "30" },
 };
 
 #define CONF_NKEYS	(sizeof(conf_table) / sizeof(conf_table[0]))

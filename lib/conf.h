@@ -52,6 +52,11 @@ struct cron_conf {
 	/* job quotas (until plans, issue 9) */
 	int	 jobs_max_per_workspace;
 	int	 jobs_min_interval_minutes;
+	/* the runner (cron-scheduler) */
+	int	 scheduler_max_inflight;
+	int	 scheduler_drain_seconds;
+	int	 scheduler_lease_margin_seconds;
+	int	 history_days;
 };
 
 enum conf_type {

@@ -88,6 +88,16 @@ enum db_stmt {
 	DB_CLAIM_ADVANCE,
 	DB_CLAIM_EXEC,
 	DB_CLAIM_EARLIEST,
+	DB_RUN_LEASE,
+	DB_RUN_TAKEOVER,
+	DB_RUN_START,
+	DB_RUN_ATTEMPT,
+	DB_RUN_RETRY,
+	DB_RUN_FINISH,
+	DB_RUN_JOB_LAST,
+	DB_RUN_JOB_COMPLETE,
+	DB_RUN_RELEASE,
+	DB_RUN_PURGE,
 	DB_STMT__MAX
 };
 
@@ -462,5 +472,35 @@ int	db_claim_advance(struct db *, const char *, int64_t);
 int	db_claim_exec(struct db *, const char *, const struct db_due *,
 	    int64_t);
 int	db_claim_earliest(struct db *, int64_t *);
+
+/* db_run.c: leasing and recording executions */
+struct db_lease {
+	char	 id[26];
+	char	 workspace_id[26];
+	char	 job_id[26];
+	char	 job_name[DB_JOB_NAME_MAX];
+	char	 trigger[12];
+	int64_t	 scheduled_for;
+	int64_t	 started_at;		/* -1: first start */
+	int	 attempts;		/* attempts made before */
+	char	*request;		/* the job's, owned; NULL: job deleted */
+	char	*retry_policy;		/* owned */
+	char	 kind[12];
+	int	 timeout;		/* request.timeout_seconds */
+};
+
+int	db_run_lease(struct db *, int, int64_t, int, struct db_lease **,
+	    size_t *);
+void	db_leases_free(struct db_lease *, size_t);
+int	db_run_start(struct db *, const char *, const char *, int64_t,
+	    int64_t);
+int	db_run_attempt(struct db *, const char *, const struct db_attempt *);
+int	db_run_retry(struct db *, const char *, const char *, int, int64_t);
+int	db_run_finish(struct db *, const char *, const char *, const char *,
+	    int, int64_t, long long);
+int	db_run_job_done(struct db *, const char *, const char *, const char *,
+	    int64_t, int);
+int	db_run_release(struct db *, const char *, const char *);
+int	db_run_purge(struct db *, int64_t, int, unsigned long long *);
 
 #endif

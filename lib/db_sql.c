@@ -25,6 +25,15 @@
 	"AND (? IS NULL OR scheduled_for >= ?) "			\
 	"AND (? IS NULL OR scheduled_for < ?) "
 
+#define DB_RUN_COLUMNS							\
+	"e.id, e.workspace_id, e.job_id, e.job_name, e.trigger_kind, "	\
+	"e.scheduled_for, e.attempt_count, e.started_at, "		\
+	"(SELECT j.request FROM jobs j WHERE j.id = e.job_id), "	\
+	"(SELECT j.retry_policy FROM jobs j WHERE j.id = e.job_id), "	\
+	"(SELECT j.kind FROM jobs j WHERE j.id = e.job_id), "		\
+	"(SELECT JSON_VALUE(j.request, '$.timeout_seconds') "	\
+	"FROM jobs j WHERE j.id = e.job_id)"
+
 static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_PING] =
 	    "SELECT 1",
@@ -359,6 +368,58 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_CLAIM_EARLIEST] =
 	    "SELECT next_run_at FROM jobs WHERE state = 'active' "
 	    "AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1",
+
+	/* the runner (db_run.c): queued executions through executions_queue
+	 * (status, run_after, id), expired leases through executions_lease;
+	 * the job's request read by subqueries, which lock nothing */
+	[DB_RUN_LEASE] =
+	    "SELECT " DB_RUN_COLUMNS " FROM executions e "
+	    "WHERE e.status = 'queued' AND e.run_after <= ? "
+	    "ORDER BY e.run_after, e.id LIMIT ? FOR UPDATE SKIP LOCKED",
+	[DB_RUN_TAKEOVER] =
+	    "SELECT " DB_RUN_COLUMNS " FROM executions e "
+	    "WHERE e.status = 'running' AND e.lease_expires_at < ? "
+	    "ORDER BY e.lease_expires_at, e.id LIMIT ? FOR UPDATE SKIP LOCKED",
+	[DB_RUN_START] =
+	    "UPDATE executions SET status = 'running', lease_owner = ?, "
+	    "lease_expires_at = ?, started_at = IFNULL(started_at, ?) "
+	    "WHERE id = ?",
+	/* at-least-once: an attempt redone after a takeover replaces the
+	 * first record of it */
+	[DB_RUN_ATTEMPT] =
+	    "INSERT INTO execution_attempts (execution_id, number, status, "
+	    "status_code, latency_ms, body_preview, response_headers, "
+	    "error_class, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE status = VALUES(status), "
+	    "status_code = VALUES(status_code), "
+	    "latency_ms = VALUES(latency_ms), "
+	    "body_preview = VALUES(body_preview), "
+	    "response_headers = VALUES(response_headers), "
+	    "error_class = VALUES(error_class), "
+	    "started_at = VALUES(started_at)",
+	[DB_RUN_RETRY] =
+	    "UPDATE executions SET status = 'queued', run_after = ?, "
+	    "attempt_count = ?, lease_owner = NULL, lease_expires_at = NULL "
+	    "WHERE id = ? AND lease_owner = ?",
+	[DB_RUN_FINISH] =
+	    "UPDATE executions SET status = ?, attempt_count = ?, "
+	    "finished_at = ?, duration_ms = ?, lease_owner = NULL, "
+	    "lease_expires_at = NULL WHERE id = ? AND lease_owner = ?",
+	[DB_RUN_JOB_LAST] =
+	    "UPDATE jobs SET last_run_at = ?, last_status = ? WHERE id = ?",
+	[DB_RUN_JOB_COMPLETE] =
+	    "UPDATE jobs SET state = 'completed', next_run_at = NULL "
+	    "WHERE id = ? AND state <> 'completed'",
+	/* a stopping scheduler hands its work back at once */
+	[DB_RUN_RELEASE] =
+	    "UPDATE executions SET status = 'queued', lease_owner = NULL, "
+	    "lease_expires_at = NULL WHERE id = ? AND lease_owner = ? "
+	    "AND status = 'running'",
+	/* retention: finished history older than the window; attempts go
+	 * with it (foreign key cascade) */
+	[DB_RUN_PURGE] =
+	    "DELETE FROM executions WHERE created_at < ? "
+	    "AND status IN ('succeeded', 'failed') LIMIT ?",
 };
 
 const char *

@@ -134,9 +134,11 @@ sched_claim_run(struct sched *s)
 			log_warnx("claim: database error %d; retrying", rc);
 			return -1;
 		}
-		if (c.queued > 0)
+		if (c.queued > 0) {
 			log_info("claimed %zu due jobs, %zu executions queued "
 			    "(first %s)", c.found, c.queued, c.first);
+			s->due[SCHED_DUTY_LEASE] = 0;	/* run them now */
+		}
 	} while (c.found == CLAIM_BATCH && !s->stop);
 	return 0;
 }

@@ -58,9 +58,12 @@ duty_rate_purge(struct sched *s)
 static const struct duty duties[SCHED_DUTY__MAX] = {
 	[SCHED_DUTY_CLAIM] =		{ "claim", sched_claim_run, 1000,
 					  sched_claim_next },
+	[SCHED_DUTY_LEASE] =		{ "lease", sched_run_lease, 200 },
 	[SCHED_DUTY_MAIL] =		{ "mail", sched_mail_run, 1000 },
 	[SCHED_DUTY_PROMOTE] =		{ "promote", duty_promote, 60000 },
 	[SCHED_DUTY_RATE_PURGE] =	{ "rate-purge", duty_rate_purge, 300000 },
+	[SCHED_DUTY_HISTORY_PURGE] =	{ "history-purge", sched_run_purge,
+					  3600000 },
 };
 
 /* Returns when duty i is due again after it returned rc at now. */

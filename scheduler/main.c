@@ -1,12 +1,18 @@
 /*
- * cron-scheduler: the daemon that polls MariaDB for due work (SPEC §7).
- * One loop: run the housekeeping duties that are due (housekeep.c), tell
- * systemd we are alive, then sleep until the next duty or a signal, at
- * most a second.  Signals stay blocked and are taken with sigtimedwait, so
- * none interrupts a transfer or a database call half-way.
+ * cron-scheduler: the daemon that claims and runs due jobs (SPEC §7).
+ * One loop: run the duties that are due (housekeep.c: claim, lease, mail,
+ * purges), drive the HTTP transfers (run.c, one libcurl multi handle),
+ * tell systemd we are alive, then wait in curl_multi_poll until a socket
+ * is ready, the next duty is due or a signal arrives (a signalfd), at
+ * most a second.  Signals stay blocked, so none interrupts a transfer or
+ * a database call half-way.
+ *
+ * SIGTERM: no more claims or leases; transfers in flight may finish for
+ * scheduler_drain_seconds, then the rest are handed back to the queue.
  */
 #include "config.h"
 
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -24,6 +30,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
+#include "keyring.h"
 #include "log.h"
 #include "sched.h"
 #include "xmalloc.h"
@@ -31,6 +38,7 @@
 #define LOOP_MAX_SLEEP_MS	1000
 
 static sigset_t	sched_sigset;
+static int	sched_sigfd = -1;
 
 static void __attribute__((noreturn))
 usage(void)
@@ -177,14 +185,35 @@ sched_instance(struct sched *s)
 	    (long)getpid(), tag);
 }
 
-/* The main loop; returns when a stop signal was taken. */
+/*
+ * Waits up to ms for a transfer's socket or a signal, then drives the
+ * transfers and takes the signals.
+ */
+static void
+sched_wait(struct sched *s, int64_t ms)
+{
+	struct curl_waitfd	w;
+
+	memset(&w, 0, sizeof(w));
+	w.fd = sched_sigfd;
+	w.events = CURL_WAIT_POLLIN;
+	if (ms < 0)
+		ms = 0;
+	/* the signalfd only wakes the poll: sigtimedwait takes the signals
+	 * (reading them from the fd would consume them) */
+	curl_multi_poll(s->multi, &w, 1, (int)ms, NULL);
+	sched_signals(s, 0);
+	sched_run_perform(s);
+}
+
+/* The main loop; returns when stopped and drained. */
 static void
 sched_loop(struct sched *s)
 {
-	int64_t	next, wait;
+	int64_t	next, wait, drain_end = 0;
 	int	ready = 0;
 
-	while (!s->stop) {
+	for (;;) {
 		next = sched_housekeep(s);
 		if (!ready) {
 			ready = 1;
@@ -198,8 +227,26 @@ sched_loop(struct sched *s)
 		(void)sched_notify("WATCHDOG=1");
 		if (s->reload)
 			sched_reload(s);
+		if (s->stop) {
+			if (drain_end == 0) {
+				drain_end = sched_mono_ms() +
+				    s->conf->scheduler_drain_seconds * 1000LL;
+				if (s->inflight > 0)
+					log_info("waiting up to %d s for %d "
+					    "requests in flight",
+					    s->conf->scheduler_drain_seconds,
+					    s->inflight);
+			}
+			if (s->inflight == 0)
+				break;
+			if (sched_mono_ms() >= drain_end) {
+				sched_run_release(s);
+				break;
+			}
+			next = drain_end;
+		}
 		wait = next - sched_mono_ms();
-		sched_signals(s, wait > LOOP_MAX_SLEEP_MS ? LOOP_MAX_SLEEP_MS :
+		sched_wait(s, wait > LOOP_MAX_SLEEP_MS ? LOOP_MAX_SLEEP_MS :
 		    wait);
 	}
 }
@@ -250,12 +297,26 @@ main(int argc, char *argv[])
 	sigaddset(&sched_sigset, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sched_sigset, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if ((sched_sigfd = signalfd(-1, &sched_sigset, SFD_NONBLOCK |
+	    SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	if ((s.keyring = cron_keyring_load(s.conf->keyring_file, err,
+	    sizeof(err))) == NULL)
+		fatalx("keyring: %s (make one with: cron-admin keys generate)",
+		    err);
+	if ((s.multi = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS,
+	    (long)s.conf->scheduler_max_inflight);
 	sched_instance(&s);
 	s.db = db_new(s.conf, 0);
 	(void)db_connect(s.db);	/* failure is retried by each duty */
 	log_info("starting as %s", s.instance);
 	sched_mail_log(s.conf);
 	sched_loop(&s);
+	curl_multi_cleanup(s.multi);
+	cron_keyring_free(s.keyring);
+	close(sched_sigfd);
 	db_free(s.db);
 	conf_free(s.conf);
 	free(s.conf);

@@ -9,14 +9,18 @@
 #include <stdint.h>
 
 struct cron_conf;
+struct cron_keyring;
 struct db;
+struct run;
 
 /* The housekeeping duties, in the order each loop pass runs them. */
 enum sched_duty {
 	SCHED_DUTY_CLAIM,
+	SCHED_DUTY_LEASE,
 	SCHED_DUTY_MAIL,
 	SCHED_DUTY_PROMOTE,
 	SCHED_DUTY_RATE_PURGE,
+	SCHED_DUTY_HISTORY_PURGE,
 	SCHED_DUTY__MAX
 };
 
@@ -31,6 +35,10 @@ struct sched {
 	int			 reload;	/* SIGHUP seen */
 	int64_t			 due[SCHED_DUTY__MAX];	/* mono ms */
 	int			 fails[SCHED_DUTY__MAX];
+	struct cron_keyring	*keyring;	/* secrets, loaded at start */
+	void			*multi;		/* CURLM: every transfer */
+	struct run		*runs;		/* executions in flight */
+	int			 inflight;
 };
 
 /* main.c */
@@ -41,6 +49,12 @@ void	sched_claim_token(struct sched *, char *, size_t);
 /* claim.c */
 int	sched_claim_run(struct sched *);
 int64_t	sched_claim_next(struct sched *, int64_t);
+
+/* run.c */
+int	sched_run_lease(struct sched *);
+void	sched_run_perform(struct sched *);
+void	sched_run_release(struct sched *);
+int	sched_run_purge(struct sched *);
 
 /* housekeep.c */
 int64_t	sched_housekeep(struct sched *);

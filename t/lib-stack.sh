@@ -289,6 +289,21 @@ sched_start() {
 	test_wait_for 30 sched_ready_ "$SCHED_LOG" "$before"
 }
 
+# sched_daemon NAME [ARGS]: like sched_start, but it keeps running across
+# tests until the script ends (or sched_kill $SCHED_PID).
+sched_daemon() {
+	SCHED_LOG=$TRASH_DIRECTORY/$1.log
+	shift
+	: >>"$SCHED_LOG"
+	local before
+	before=$(grep -c 'ready: cron-scheduler' "$SCHED_LOG")
+	$CRON_TEST_WRAP "$TEST_BUILDDIR/cron-scheduler" "$@" </dev/null \
+		>>"$SCHED_LOG" 2>&1 &
+	SCHED_PID=$!
+	test_atexit "sched_kill $SCHED_PID"
+	test_wait_for 30 sched_ready_ "$SCHED_LOG" "$before"
+}
+
 # sched_bg NAME: start cron-scheduler logging to NAME.log; sets BG_PID.
 sched_bg() {
 	$CRON_TEST_WRAP "$TEST_BUILDDIR/cron-scheduler" </dev/null \

@@ -38,7 +38,7 @@ test_expect_success 'a recurring job due in 2 s runs once for that slot and move
 	due "$REC" 2 && slot=$(next_of "$REC") &&
 	sched_start sched &&
 	test_wait_for 15 nruns_is "$REC" 1 &&
-	test "$(stack_sql "SELECT slot = scheduled_for AND run_after = slot AND status = \"queued\" FROM executions WHERE job_id = \"$REC\"")" = 1 &&
+	test "$(stack_sql "SELECT slot = scheduled_for AND trigger_kind = \"schedule\" FROM executions WHERE job_id = \"$REC\"")" = 1 &&
 	test "$(stack_sql "SELECT TIMESTAMPDIFF(MICROSECOND, \"$slot\", next_run_at) FROM jobs WHERE id = \"$REC\"")" = 60000000 &&
 	test "$(stack_sql "SELECT slot FROM executions WHERE job_id = \"$REC\"")" = "$slot"
 '

@@ -65,6 +65,10 @@ static const struct {
 	{ "mail_retry_base_seconds", CONF_INT, 1, 3600, "30" },
 	{ "jobs_max_per_workspace", CONF_INT, 1, 1000000, "1000" },
 	{ "jobs_min_interval_minutes", CONF_INT, 1, 1440, "1" },
+	{ "scheduler_max_inflight", CONF_INT, 1, 100000, "1000" },
+	{ "scheduler_drain_seconds", CONF_INT, 0, 3600, "30" },
+	{ "scheduler_lease_margin_seconds", CONF_INT, 1, 3600, "60" },
+	{ "history_days", CONF_INT, 1, 3650, "30" },
 };
 
 static void

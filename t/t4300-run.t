@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+test_description='cron-scheduler runs executions (SPEC 7): headers, secrets, outcomes, retries, timeouts, SSRF, completion'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_SRCDIR/t/lib-stack.sh"
+. "$TEST_SRCDIR/t/lib-jobs.sh"
+
+TARGET=$TEST_BUILDDIR/t/helper/http-target
+
+# target_start: the local HTTP target, logging requests to target.log.
+target_start() {
+	"$TARGET" -l "$TRASH_DIRECTORY/target.log" -r "$TRASH_DIRECTORY/target.port" \
+		</dev/null >"$TRASH_DIRECTORY/target.out" 2>&1 &
+	TARGET_PID=$!
+	test_atexit "kill $TARGET_PID 2>/dev/null"
+	test_wait_for 10 test -s "$TRASH_DIRECTORY/target.port" &&
+	T="http://127.0.0.1:$(cat "$TRASH_DIRECTORY/target.port")"
+}
+
+# job VAR URL [JQ FILTER]: a draft recurring job calling URL (so only
+# run-now runs it); its id goes to VAR.
+job() {
+	with ".state = \"draft\" | .request.url = \"$2\" | ${3:-.}" >req.json &&
+	json POST /v1/jobs -H "$(bearer "$O_TOKEN")" --data-binary @req.json &&
+	expect_status 201 || return 1
+	eval "$1=\$(jq -r .id body)"
+}
+
+# run JOB: run-now; the execution id goes to EXEC.
+run() {
+	http POST "/v1/jobs/$1/run-now" -H "$(bearer "$O_TOKEN")" &&
+	expect_status 202 && EXEC=$(jq -r .id body)
+}
+
+status_of() { stack_sql "SELECT status FROM executions WHERE id = '$1'"; }
+finished() { case $(status_of "$1") in succeeded|failed) return 0 ;; esac; return 1; }
+
+# done_as EXEC STATUS: wait for the execution to finish, with STATUS.
+done_as() {
+	test_wait_for 30 finished "$1" &&
+	test "$(status_of "$1")" = "$2" &&
+	http GET "/v1/executions/$1" -H "$(bearer "$O_TOKEN")" && expect_status 200
+}
+
+# seen PATH: the target's log lines for requests to PATH.
+seen() { jq -c --arg p "$1" 'select(.path == $p)' "$TRASH_DIRECTORY/target.log"; }
+
+test_expect_success 'start the stack, the target and a scheduler' '
+	stack_up "scheduler_lease_margin_seconds = 2" "scheduler_drain_seconds = 5" &&
+	jobs_team && target_start &&
+	sched_daemon sched
+'
+
+test_expect_success 'run-now: one attempt, SUCCESS 200, the four headers and the User-Agent' '
+	job J1 "$T/one" ".request.method = \"POST\" | .request.body = {hello: \"world\"}" &&
+	run "$J1" && done_as "$EXEC" succeeded &&
+	check ".attempts | length == 1 and .[0].number == 1 and .[0].status == \"SUCCESS\"
+		and .[0].statusCode == 200 and .[0].errorClass == null and .[0].bodyPreview == \"ok\n\"
+		and .[0].responseHeaders[\"content-type\"] != null" &&
+	seen /one >req.log && test "$(wc -l <req.log)" = 1 &&
+	jq -e --arg j "$J1" --arg e "$EXEC" ".method == \"POST\" and .body == \"{\\\"hello\\\":\\\"world\\\"}\"
+		and .headers[\"x-cron-service-job-id\"] == \$j
+		and .headers[\"x-cron-service-execution-id\"] == \$e
+		and .headers[\"x-cron-service-attempt\"] == \"1\"
+		and (.headers[\"x-cron-service-scheduled-for\"] | test(\"^[0-9-]{10}T[0-9:.]{12}Z$\"))
+		and (.headers[\"user-agent\"] | startswith(\"cron-platform/\"))
+		and .headers[\"content-type\"] == \"application/json\"" req.log &&
+	test "$(stack_sql "SELECT last_status FROM jobs WHERE id = \"$J1\"")" = succeeded
+'
+
+test_expect_success 'secret://NAME is substituted at run time; a missing secret is sent literally' '
+	json POST /v1/secrets -H "$(bearer "$O_TOKEN")" -d "{\"name\":\"api-key\",\"value\":\"sk_live_run_time\"}" &&
+	expect_status 201 &&
+	job J2 "$T/secret" ".request.headers = {Authorization: \"Bearer secret://api-key\", \"X-Other\": \"secret://nope\"}" &&
+	run "$J2" && done_as "$EXEC" succeeded &&
+	seen /secret | jq -e ".headers.authorization == \"Bearer sk_live_run_time\" and .headers[\"x-other\"] == \"secret://nope\"" &&
+	test_grep -v sk_live_run_time "$SCHED_LOG"
+'
+
+test_expect_success 'a retry status retries with backoff until success: 500, 500, 200' '
+	job J3 "$T/flaky?seq=500,500,200" ".retry_policy.max_attempts = 3" &&
+	run "$J3" && done_as "$EXEC" succeeded &&
+	check "[.attempts[].status] == [\"HTTP_ERROR\", \"HTTP_ERROR\", \"SUCCESS\"]
+		and [.attempts[].statusCode] == [500, 500, 200] and .attempts[0].errorClass == \"http_status\"" &&
+	seen /flaky | jq -s -e "[.[].headers[\"x-cron-service-attempt\"]] == [\"1\", \"2\", \"3\"]"
+'
+
+test_expect_success 'retries stop at max_attempts: the execution fails' '
+	job J4 "$T/always?seq=503" ".retry_policy.max_attempts = 2" &&
+	run "$J4" && done_as "$EXEC" failed &&
+	check ".attempts | length == 2" &&
+	test "$(stack_sql "SELECT last_status FROM jobs WHERE id = \"$J4\"")" = failed
+'
+
+test_expect_success 'a status that is neither success nor retry fails at once; 3xx is not followed' '
+	job J5 "$T/status/404" &&
+	run "$J5" && done_as "$EXEC" failed && check ".attempts | length == 1 and .[0].statusCode == 404" &&
+	job J6 "$T/moved?redirect=$T/elsewhere" &&
+	run "$J6" && done_as "$EXEC" failed && check ".attempts[0].statusCode == 302" &&
+	test -z "$(seen /elsewhere)"
+'
+
+test_expect_success 'timeout_seconds is enforced: TIMEOUT, retried, then failed' '
+	job J7 "$T/slow?delay=3000" ".request.timeout_seconds = 1 | .retry_policy.max_attempts = 2" &&
+	run "$J7" && done_as "$EXEC" failed &&
+	check "[.attempts[].status] == [\"TIMEOUT\", \"TIMEOUT\"] and .attempts[0].errorClass == \"timeout\"
+		and .attempts[0].statusCode == null"
+'
+
+test_expect_success 'a closed port is CONNECTION_ERROR connect' '
+	job J8 "http://127.0.0.1:1/" ".retry_policy.max_attempts = 1" &&
+	run "$J8" && done_as "$EXEC" failed &&
+	check ".attempts[0].status == \"CONNECTION_ERROR\" and .attempts[0].errorClass == \"connect\""
+'
+
+test_expect_success 'a one_time job runs at once and is then completed (one job fewer for the quota)' '
+	before=$(stack_sql "SELECT job_count FROM workspaces WHERE id = \"$W\"") &&
+	json POST /v1/jobs -H "$(bearer "$O_TOKEN")" -d "{\"name\":\"now\",\"kind\":\"one_time\",\"request\":{\"url\":\"$T/once\"}}" &&
+	expect_status 201 && OT=$(jq -r .id body) &&
+	EXEC=$(stack_sql "SELECT id FROM executions WHERE job_id = \"$OT\"") &&
+	done_as "$EXEC" succeeded &&
+	test "$(stack_sql "SELECT state FROM jobs WHERE id = \"$OT\"")" = completed &&
+	test "$(stack_sql "SELECT job_count FROM workspaces WHERE id = \"$W\"")" = $((before))
+'
+
+test_expect_success 'a deleted job: its started execution fails without a request' '
+	job J9 "$T/gone" &&
+	stack_sql "INSERT INTO executions (id, workspace_id, job_id, job_name, trigger_kind, status, scheduled_for, run_after, created_at)
+		VALUES (\"c0000000000000000000gone1\", \"$W\", \"c0000000000000000000nojob\", \"gone\", \"run_now\", \"queued\", UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))" &&
+	test_wait_for 30 finished c0000000000000000000gone1 &&
+	test "$(status_of c0000000000000000000gone1)" = failed
+'
+
+test_expect_success 'SSRF: with allow_private_targets = 0 loopback is refused at connect time, in every spelling' '
+	sched_kill "$SCHED_PID" &&
+	stack_conf "scheduler_lease_margin_seconds = 2" &&
+	sed -i "s/^allow_private_targets = .*/allow_private_targets = 0/" "$CRON_CONF" &&
+	port=$(cat "$TRASH_DIRECTORY/target.port") &&
+	n=0 &&
+	for u in "http://127.0.0.1:$port/ssrf" "http://localhost:$port/ssrf" "http://[::1]:$port/ssrf" \
+		"http://[::ffff:127.0.0.1]:$port/ssrf" "http://2130706433:$port/ssrf" "http://0x7f.1:$port/ssrf"; do
+		n=$((n + 1)) &&
+		stack_sql "INSERT INTO jobs (id, workspace_id, name, kind, state, every_n_minutes, request, retry_policy, created_by, created_at, updated_at)
+			VALUES (\"c00000000000000000000ssr$n\", \"$W\", \"ssrf $n\", \"recurring\", \"draft\", 5,
+			\"{\\\"url\\\":\\\"$u\\\",\\\"method\\\":\\\"GET\\\",\\\"headers\\\":{},\\\"timeout_seconds\\\":5,\\\"success_statuses\\\":[200]}\",
+			\"{\\\"max_attempts\\\":3,\\\"retry_on_statuses\\\":[500]}\", \"$O_ID\", UTC_TIMESTAMP(3), UTC_TIMESTAMP(3));
+			INSERT INTO executions (id, workspace_id, job_id, job_name, trigger_kind, status, scheduled_for, run_after, created_at)
+			VALUES (\"c00000000000000000000xsr$n\", \"$W\", \"c00000000000000000000ssr$n\", \"ssrf\", \"run_now\", \"queued\", UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))" || return 1
+	done &&
+	sched_daemon sched-ssrf &&
+	for i in 1 2 3 4 5 6; do
+		test_wait_for 30 finished "c00000000000000000000xsr$i" &&
+		test "$(status_of "c00000000000000000000xsr$i")" = failed &&
+		test "$(stack_sql "SELECT CONCAT(status, \"/\", error_class) FROM execution_attempts WHERE execution_id = \"c00000000000000000000xsr$i\"")" = CONNECTION_ERROR/blocked_address || return 1
+	done &&
+	test -z "$(seen /ssrf)"
+'
+
+test_done
