@@ -233,9 +233,10 @@ sched_loop(struct sched *s)
 				    s->conf->scheduler_drain_seconds * 1000LL;
 				if (s->inflight > 0)
 					log_info("waiting up to %d s for %d "
-					    "requests in flight",
+					    "request%s in flight",
 					    s->conf->scheduler_drain_seconds,
-					    s->inflight);
+					    s->inflight, s->inflight == 1 ?
+					    "" : "s");
 			}
 			if (s->inflight == 0)
 				break;

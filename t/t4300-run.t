@@ -155,4 +155,34 @@ test_expect_success 'SSRF: with allow_private_targets = 0 loopback is refused at
 	test -z "$(seen /ssrf)"
 '
 
+running_is() { test "$(stack_sql "SELECT COUNT(*) FROM executions WHERE status = 'running' AND job_id = '$1'")" = "$2"; }
+finished_is() { test "$(stack_sql "SELECT COUNT(*) FROM executions WHERE status IN ('succeeded', 'failed') AND job_id = '$1'")" = "$2"; }
+
+test_expect_success 'SIGTERM: a request in flight finishes, then the scheduler exits 0' '
+	sched_kill "$SCHED_PID" &&
+	sed -i "s/^allow_private_targets = .*/allow_private_targets = 1/" "$CRON_CONF" &&
+	sched_daemon sched-term &&
+	job JT "$T/term?delay=1500" &&
+	run "$JT" &&
+	test_wait_for 20 running_is "$JT" 1 &&
+	kill -TERM "$SCHED_PID" && wait "$SCHED_PID" &&
+	test "$(status_of "$EXEC")" = succeeded &&
+	test_grep "waiting up to [0-9]* s for 1 request in flight" "$SCHED_LOG" &&
+	test_grep "stopped" "$SCHED_LOG"
+'
+
+test_expect_success 'kill -9 in the middle of a batch: a second scheduler takes the leases over and finishes every one' '
+	job JK "$T/kill?delay=3000" &&
+	for i in $(seq 20); do run "$JK" || return 1; done &&
+	sched_daemon sched-a && A=$SCHED_PID &&
+	test_wait_for 20 running_is "$JK" 20 &&
+	kill -9 "$A" && wait "$A" 2>/dev/null;
+	sched_daemon sched-b &&
+	test_wait_for 60 finished_is "$JK" 20 &&
+	running_is "$JK" 0 &&
+	test "$(stack_sql "SELECT COUNT(*) FROM executions WHERE job_id = \"$JK\" AND status = \"succeeded\"")" = 20 &&
+	test "$(stack_sql "SELECT COUNT(*) FROM execution_attempts a JOIN executions e ON e.id = a.execution_id WHERE e.job_id = \"$JK\"")" = 20 &&
+	test_grep "took over 20 executions whose lease expired" "$SCHED_LOG"
+'
+
 test_done
