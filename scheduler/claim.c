@@ -117,8 +117,9 @@ claim_txn(struct db *db, void *arg)
 }
 
 /*
- * The claim duty: batches until no due job is left (or a stop).  Returns
- * 0 when done, -1 when the database failed.
+ * The claim duty: one batch.  Returns 1 when it was full (more may be
+ * due: the loop comes back at once, after the lease duty has started
+ * what this batch queued), 0 when done, -1 when the database failed.
  */
 int
 sched_claim_run(struct sched *s)
@@ -128,19 +129,17 @@ sched_claim_run(struct sched *s)
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
-	do {
-		c.now = cron_now_ms();
-		if ((rc = db_txn(s->db, claim_txn, &c)) != DB_OK) {
-			log_warnx("claim: database error %d; retrying", rc);
-			return -1;
-		}
-		if (c.queued > 0) {
-			log_info("claimed %zu due jobs, %zu executions queued "
-			    "(first %s)", c.found, c.queued, c.first);
-			s->due[SCHED_DUTY_LEASE] = 0;	/* run them now */
-		}
-	} while (c.found == CLAIM_BATCH && !s->stop);
-	return 0;
+	c.now = cron_now_ms();
+	if ((rc = db_txn(s->db, claim_txn, &c)) != DB_OK) {
+		log_warnx("claim: database error %d; retrying", rc);
+		return -1;
+	}
+	if (c.queued > 0) {
+		log_info("claimed %zu due jobs, %zu executions queued "
+		    "(first %s)", c.found, c.queued, c.first);
+		s->due[SCHED_DUTY_LEASE] = 0;	/* start them now */
+	}
+	return c.found == CLAIM_BATCH;
 }
 
 /*
