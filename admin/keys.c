@@ -75,7 +75,7 @@ rewrap_txn(struct db *db, void *arg)
 	r->seen = n;
 	for (i = 0; i < n && rc == DB_OK; i++) {
 		snprintf(r->after, sizeof(r->after), "%s", s[i].id);
-		aad = xasprintf("%s:%s", s[i].workspace_id, s[i].name);
+		aad = cron_secret_aad(s[i].workspace_id, s[i].name);
 		if (cron_open(r->kr, s[i].key_version, s[i].ct, s[i].ctlen,
 		    aad, strlen(aad), &pt, &ptlen) == -1) {
 			fprintf(stderr, "cron-admin: secret %s (key v%d) does "

@@ -289,7 +289,6 @@ void	 h_workspaces_create(struct api_req *);
 void	 h_me_delete(struct api_req *);
 
 /* h_secrets.c */
-char	*api_secret_aad(const char *, const char *);
 void	 h_secrets_create(struct api_req *);
 void	 h_secrets_list(struct api_req *);
 void	 h_secrets_delete(struct api_req *);

@@ -38,13 +38,6 @@ valid_secret_value(const char *s)
 	return strlen(s) > SECRET_VALUE_MAX ? "is longer than 64 KiB" : NULL;
 }
 
-/* The associated data of a secret: "workspace_id:name" (owned). */
-char *
-api_secret_aad(const char *wid, const char *name)
-{
-	return xasprintf("%s:%s", wid, name);
-}
-
 static struct json_object *
 secret_json(const char *id, const char *name, int version, int64_t created)
 {
@@ -96,7 +89,7 @@ h_secrets_create(struct api_req *req)
 	}
 	name = cron_json_str(req->json, "name");
 	value = cron_json_str(req->json, "value");
-	aad = api_secret_aad(wid, name);
+	aad = cron_secret_aad(wid, name);
 	rc = cron_seal(req->ctx->keyring, value, strlen(value), aad,
 	    strlen(aad), &ct, &ctlen, &version);
 	wipe_value(req);

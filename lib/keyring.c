@@ -649,6 +649,17 @@ cron_seal(const struct cron_keyring *k, const void *pt, size_t ptlen,
  * xfreezero(pt, ptlen + 1)), or -1 with *pt NULL when the version is
  * unknown, ct is too short or too long, or the tag does not verify.
  */
+/*
+ * The associated data that binds a secret's ciphertext to its workspace
+ * and name, "workspace_id:name" (owned): cron-api seals with it, the
+ * scheduler and key rotation open with it, so it is formatted here only.
+ */
+char *
+cron_secret_aad(const char *wid, const char *name)
+{
+	return xasprintf("%s:%s", wid, name);
+}
+
 int
 cron_open(const struct cron_keyring *k, int version, const void *ct,
     size_t ctlen, const void *aad, size_t aadlen, unsigned char **pt,

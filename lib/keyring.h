@@ -38,6 +38,7 @@ int	cron_keyring_versions(const struct cron_keyring *, int *, int);
 int	cron_keyring_save(const struct cron_keyring *, const char *, char *,
 	    size_t);
 
+char	*cron_secret_aad(const char *, const char *);
 int	cron_seal(const struct cron_keyring *, const void *, size_t,
 	    const void *, size_t, unsigned char **, size_t *, int *);
 int	cron_open(const struct cron_keyring *, int, const void *, size_t,

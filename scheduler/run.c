@@ -202,7 +202,7 @@ lookup_secret(const char *name, size_t *len, void *arg)
 	if (db_secret_by_name(r->s->db, r->l.workspace_id, name, &sec) !=
 	    DB_OK)
 		return NULL;
-	aad = xasprintf("%s:%s", r->l.workspace_id, name);
+	aad = cron_secret_aad(r->l.workspace_id, name);
 	if (cron_open(r->s->keyring, sec.key_version, sec.ct, sec.ctlen, aad,
 	    strlen(aad), &pt, len) == -1) {
 		log_warnx("execution %s: secret %s cannot be decrypted "
@@ -280,7 +280,7 @@ run_build(struct run *r)
 	static const int	 def_ok[] = { 200, 201, 202, 204 };
 	static const int	 def_retry[] = { 429, 500, 502, 503, 504 };
 	struct json_object	*rq = NULL, *rp = NULL, *h, *b;
-	const char		*method, *url;
+	const char		*method, *url, *ct;
 	char			 v[64], *x;
 	size_t			 xl;
 	int			 ctype = 0, rc = -1;
@@ -352,11 +352,11 @@ run_build(struct run *r)
 			r->body = xstrdup(json_object_get_string(b));
 		else
 			r->body = xstrdup(cron_json_text(b, NULL));
-		if (!ctype)
-			(void)add_header(r, "Content-Type",
-			    json_object_is_type(b, json_type_string) ?
-			    "text/plain; charset=utf-8" : "application/json",
-			    json_object_is_type(b, json_type_string) ? 25 : 16);
+		if (!ctype) {
+			ct = json_object_is_type(b, json_type_string) ?
+			    "text/plain; charset=utf-8" : "application/json";
+			(void)add_header(r, "Content-Type", ct, strlen(ct));
+		}
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE,
 		    (long)strlen(r->body));
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
