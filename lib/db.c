@@ -265,27 +265,114 @@ db_bind_params(MYSQL_BIND *b, const struct db_val *v, size_t n)
 	}
 }
 
-/* Executes statement s with n params once.  Returns DB_OK and *out. */
+/* Column arrays for array binding (db_bind_rows). */
+struct db_cols {
+	long long	 *ints;
+	const void	**ptrs;
+	unsigned long	 *lens;
+	char		 *inds;
+};
+
+static void
+db_cols_free(struct db_cols *c)
+{
+	free(c->ints);
+	free(c->ptrs);
+	free(c->lens);
+	free(c->inds);
+}
+
+/*
+ * Array binding (MariaDB bulk execution: one round trip for many rows):
+ * column-wise arrays in c from nrows rows of n values each (row-major in
+ * v).  A column's type is that of its first non-NULL value; NULLs go by
+ * indicator.  Returns -1 when a column mixes numbers and strings.
+ */
+static int
+db_bind_rows(MYSQL_BIND *b, struct db_cols *c, const struct db_val *v,
+    size_t n, size_t nrows)
+{
+	const struct db_val	*x;
+	size_t			 i, r, k;
+	enum db_type		 t;
+
+	c->ints = xcalloc(n * nrows, sizeof(*c->ints));
+	c->ptrs = xcalloc(n * nrows, sizeof(*c->ptrs));
+	c->lens = xcalloc(n * nrows, sizeof(*c->lens));
+	c->inds = xcalloc(n * nrows, 1);
+	memset(b, 0, sizeof(*b) * n);
+	for (i = 0; i < n; i++) {
+		for (t = DB_T_NULL, r = 0; r < nrows && t == DB_T_NULL; r++)
+			t = v[r * n + i].type;
+		b[i].buffer_type = t == DB_T_INT ? MYSQL_TYPE_LONGLONG :
+		    t == DB_T_BLOB ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+		b[i].buffer = t == DB_T_INT ? (void *)(c->ints + i * nrows) :
+		    (void *)(c->ptrs + i * nrows);
+		b[i].length = c->lens + i * nrows;
+		b[i].u.indicator = c->inds + i * nrows;
+		for (r = 0; r < nrows; r++) {
+			x = &v[r * n + i];
+			k = i * nrows + r;
+			if (x->type == DB_T_NULL) {
+				c->inds[k] = STMT_INDICATOR_NULL;
+				continue;
+			}
+			if ((x->type == DB_T_INT) != (t == DB_T_INT))
+				return -1;
+			c->inds[k] = STMT_INDICATOR_NONE;
+			c->ints[k] = x->i;
+			c->ptrs[k] = x->p;
+			c->lens[k] = (unsigned long)x->len;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Executes statement s once with n params, or, with nrows > 1, once per
+ * row of n params in one round trip (v holds nrows * n values).  Returns
+ * DB_OK and *out.
+ */
 static int
 db_run(struct db *db, enum db_stmt s, const struct db_val *v, size_t n,
-    MYSQL_STMT **out)
+    size_t nrows, MYSQL_STMT **out)
 {
 	MYSQL_BIND	 b[DB_MAX_PARAMS];
 	MYSQL_STMT	*st;
-	int		 rc = DB_ERROR;
+	struct db_cols	 c = { NULL, NULL, NULL, NULL };
+	unsigned int	 size;
+	int		 rc = DB_ERROR, bad;
 
 	if (db_connect(db) != DB_OK)
 		return DB_GONE;
 	if ((st = db_prepare(db, s, &rc)) == NULL)
 		return rc;
-	if (n > DB_MAX_PARAMS || mysql_stmt_param_count(st) != n) {
+	if (n > DB_MAX_PARAMS || mysql_stmt_param_count(st) != n ||
+	    (nrows > 1 && n == 0)) {
 		log_warnx("database: statement %d: %zu parameters given, "
 		    "%lu expected", (int)s, n, mysql_stmt_param_count(st));
 		return DB_ERROR;
 	}
-	db_bind_params(b, v, n);
-	if ((n > 0 && mysql_stmt_bind_param(st, b) != 0) ||
-	    mysql_stmt_execute(st) != 0)
+	if (nrows <= 1) {
+		db_bind_params(b, v, n);
+		bad = (n > 0 && mysql_stmt_bind_param(st, b) != 0) ||
+		    mysql_stmt_execute(st) != 0;
+	} else {
+		if (db_bind_rows(b, &c, v, n, nrows) == -1) {
+			db_cols_free(&c);
+			log_warnx("database: statement %d: a column mixes "
+			    "types", (int)s);
+			return DB_ERROR;
+		}
+		size = (unsigned int)nrows;
+		mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size);
+		bad = mysql_stmt_bind_param(st, b) != 0 ||
+		    mysql_stmt_execute(st) != 0;
+		size = 0;		/* the statement is shared */
+		mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size);
+		db_cols_free(&c);
+	}
+	if (bad)
 		return db_fail(db, "execute", mysql_stmt_errno(st),
 		    mysql_stmt_error(st));
 	*out = st;
@@ -301,11 +388,27 @@ int
 db_exec(struct db *db, enum db_stmt s, const struct db_val *v, size_t n,
     unsigned long long *affected)
 {
-	MYSQL_STMT	*st;
-	int		 rc, try;
+	return db_exec_rows(db, s, v, n, 1, affected);
+}
 
+/*
+ * Runs a statement that returns no rows once per row of n values, nrows
+ * rows in v, in one round trip (array binding); *affected (may be NULL)
+ * gets the total affected-row count.  Nothing happens for nrows 0.
+ */
+int
+db_exec_rows(struct db *db, enum db_stmt s, const struct db_val *v,
+    size_t n, size_t nrows, unsigned long long *affected)
+{
+	MYSQL_STMT	*st;
+	int		 rc = DB_OK, try;
+
+	if (affected != NULL)
+		*affected = 0;
+	if (nrows == 0)
+		return DB_OK;
 	for (try = 0; try < 2; try++) {
-		if ((rc = db_run(db, s, v, n, &st)) == DB_OK) {
+		if ((rc = db_run(db, s, v, n, nrows, &st)) == DB_OK) {
 			if (affected != NULL)
 				*affected = mysql_stmt_affected_rows(st);
 			return DB_OK;
@@ -342,7 +445,7 @@ db_query(struct db *db, enum db_stmt s, const struct db_val *v, size_t n,
 
 	*res = NULL;
 	for (try = 0; try < 2; try++) {
-		if ((rc = db_run(db, s, v, n, &st)) == DB_OK) {
+		if ((rc = db_run(db, s, v, n, 1, &st)) == DB_OK) {
 			if (db_res_fetch(st, res) == 0)
 				return DB_OK;
 			return db_fail(db, "fetch", mysql_stmt_errno(st),

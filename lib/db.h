@@ -145,6 +145,8 @@ int		 db_exec(struct db *, enum db_stmt, const struct db_val *,
 		    size_t, unsigned long long *);
 int		 db_exec_one(struct db *, enum db_stmt, const struct db_val *,
 		    size_t);
+int		 db_exec_rows(struct db *, enum db_stmt, const struct db_val *,
+		    size_t, size_t, unsigned long long *);
 int		 db_query(struct db *, enum db_stmt, const struct db_val *,
 		    size_t, struct db_res **);
 int		 db_script(struct db *, const char *, size_t, char *, size_t);
@@ -468,9 +470,16 @@ struct db_due {
 };
 
 int	db_claim_due(struct db *, int64_t, int, struct db_due **, size_t *);
-int	db_claim_advance(struct db *, const char *, int64_t);
-int	db_claim_exec(struct db *, const char *, const struct db_due *,
-	    int64_t);
+
+/* A claimed slot, for db_claim_save. */
+struct db_claimed {
+	const struct db_due	*due;
+	char			 id[26];	/* the execution; "": none */
+	int64_t			 slot;
+	int64_t			 next;		/* -1: none */
+};
+
+int	db_claim_save(struct db *, const struct db_claimed *, size_t);
 int	db_claim_earliest(struct db *, int64_t *);
 
 /* db_run.c: leasing and recording executions */
@@ -492,14 +501,25 @@ struct db_lease {
 int	db_run_lease(struct db *, int, int64_t, int, struct db_lease **,
 	    size_t *);
 void	db_leases_free(struct db_lease *, size_t);
-int	db_run_start(struct db *, const char *, const char *, int64_t,
-	    int64_t);
-int	db_run_attempt(struct db *, const char *, const struct db_attempt *);
-int	db_run_retry(struct db *, const char *, const char *, int, int64_t);
-int	db_run_finish(struct db *, const char *, const char *, const char *,
-	    int, int64_t, long long);
-int	db_run_job_done(struct db *, const char *, const char *, const char *,
-	    int64_t, int);
+/* What one run came to, for db_run_record. */
+struct db_outcome {
+	const char		*id;		/* the execution's */
+	const char		*workspace_id;
+	const char		*job_id;
+	struct db_attempt	 a;		/* a.number 0: none made */
+	const char		*final;		/* succeeded, failed; NULL:
+						   retry at run_after */
+	int			 attempts;	/* attempt_count to record */
+	int64_t			 run_after;
+	int64_t			 now;
+	long long		 duration_ms;
+	int			 complete;	/* the job's only run */
+};
+
+int	db_run_start(struct db *, const struct db_lease *, size_t,
+	    const char *, int64_t, int64_t);
+int	db_run_record(struct db *, const char *, const struct db_outcome *,
+	    size_t);
 int	db_run_release(struct db *, const char *, const char *);
 int	db_run_purge(struct db *, int64_t, int, unsigned long long *);
 

@@ -46,31 +46,43 @@ db_claim_due(struct db *db, int64_t now, int limit, struct db_due **out,
 	return DB_OK;
 }
 
-/* Moves a claimed job on: next_run_at (-1: nothing more scheduled). */
-int
-db_claim_advance(struct db *db, const char *id, int64_t next)
-{
-	char		t[32];
-	struct db_val	v[] = { dbv_time_null(next, t), dbv_str(id) };
-
-	return db_exec(db, DB_CLAIM_ADVANCE, v, 2, NULL);
-}
-
 /*
- * Records the execution of one scheduled slot.  DB_DUPLICATE when that
- * slot already has one (another scheduler won the race).
+ * Records n claimed slots, each one round trip for the lot: the queued
+ * execution of each that has one (id set), then every job's next_run_at
+ * (-1: nothing more scheduled).  DB_DUPLICATE when a slot already has an
+ * execution (another scheduler won the race): with n > 1 nothing is known
+ * of which, so roll back and record them one at a time.
  */
 int
-db_claim_exec(struct db *db, const char *id, const struct db_due *d,
-    int64_t slot)
+db_claim_save(struct db *db, const struct db_claimed *c, size_t n)
 {
-	char		t[3][32];
-	struct db_val	v[] = { dbv_str(id), dbv_str(d->workspace_id),
-			    dbv_str(d->id), dbv_str(d->name),
-			    dbv_time(slot, t[0]), dbv_time(slot, t[1]),
-			    dbv_time(slot, t[2]) };
+	struct db_val	*v = xcalloc(n * 7 + 1, sizeof(*v));
+	char		(*t)[32] = xcalloc(n + 1, sizeof(*t));
+	size_t		 i, k;
+	int		 rc;
 
-	return db_exec(db, DB_CLAIM_EXEC, v, 7, NULL);
+	for (i = k = 0; i < n; i++) {
+		if (c[i].id[0] == '\0')
+			continue;
+		v[k * 7] = dbv_str(c[i].id);
+		v[k * 7 + 1] = dbv_str(c[i].due->workspace_id);
+		v[k * 7 + 2] = dbv_str(c[i].due->id);
+		v[k * 7 + 3] = dbv_str(c[i].due->name);
+		v[k * 7 + 4] = dbv_time(c[i].slot, t[i]);
+		v[k * 7 + 5] = v[k * 7 + 4];
+		v[k * 7 + 6] = v[k * 7 + 4];
+		k++;
+	}
+	if ((rc = db_exec_rows(db, DB_CLAIM_EXEC, v, 7, k, NULL)) == DB_OK) {
+		for (i = 0; i < n; i++) {
+			v[i * 2] = dbv_time_null(c[i].next, t[i]);
+			v[i * 2 + 1] = dbv_str(c[i].due->id);
+		}
+		rc = db_exec_rows(db, DB_CLAIM_ADVANCE, v, 2, n, NULL);
+	}
+	free(t);
+	free(v);
+	return rc;
 }
 
 /* The earliest next_run_at of an active job, or -1 when there is none. */

@@ -85,88 +85,126 @@ db_leases_free(struct db_lease *l, size_t n)
 	free(l);
 }
 
-/* Marks a leased execution running under owner until expires. */
+/*
+ * Marks n leased executions running under owner, each until now plus its
+ * request's timeout plus margin_ms: one round trip.
+ */
 int
-db_run_start(struct db *db, const char *id, const char *owner, int64_t now,
-    int64_t expires)
+db_run_start(struct db *db, const struct db_lease *l, size_t n,
+    const char *owner, int64_t now, int64_t margin_ms)
 {
-	char		t[2][32];
-	struct db_val	v[] = { dbv_str(owner), dbv_time(expires, t[0]),
-			    dbv_time(now, t[1]), dbv_str(id) };
+	struct db_val	*v = xcalloc(n * 4 + 1, sizeof(*v));
+	char		(*t)[32] = xcalloc(n + 1, sizeof(*t)), tnow[32];
+	size_t		 i;
+	int		 rc;
 
-	return db_exec_one(db, DB_RUN_START, v, 4);
+	for (i = 0; i < n; i++) {
+		v[i * 4] = dbv_str(owner);
+		v[i * 4 + 1] = dbv_time(now + l[i].timeout * 1000LL +
+		    margin_ms, t[i]);
+		v[i * 4 + 2] = dbv_time(now, tnow);
+		v[i * 4 + 3] = dbv_str(l[i].id);
+	}
+	rc = db_exec_rows(db, DB_RUN_START, v, 4, n, NULL);
+	free(t);
+	free(v);
+	return rc;
 }
 
-/* Records (or, after a takeover, rewrites) one attempt. */
-int
-db_run_attempt(struct db *db, const char *exec_id, const struct db_attempt *a)
+/* The values of outcome o's attempt row (9). */
+static void
+attempt_vals(struct db_val *v, const struct db_outcome *o, char *t)
 {
-	char		t[32];
-	struct db_val	v[] = { dbv_str(exec_id), dbv_int(a->number),
-			    dbv_str(a->status),
-			    a->status_code > 0 ? dbv_int(a->status_code) :
-			    dbv_null(),
-			    dbv_int(a->latency_ms),
-			    a->body != NULL ?
-			    dbv_blob(a->body, a->body_len) : dbv_null(),
-			    a->headers != NULL ?
-			    dbv_str(a->headers) : dbv_null(),
-			    a->error_class[0] != '\0' ?
-			    dbv_str(a->error_class) : dbv_null(),
-			    dbv_time(a->started_at, t) };
+	const struct db_attempt	*a = &o->a;
 
-	return db_exec(db, DB_RUN_ATTEMPT, v, 9, NULL);
-}
-
-/* Back to the queue until run_after, if owner still holds the lease. */
-int
-db_run_retry(struct db *db, const char *id, const char *owner, int attempts,
-    int64_t run_after)
-{
-	char		t[32];
-	struct db_val	v[] = { dbv_time(run_after, t), dbv_int(attempts),
-			    dbv_str(id), dbv_str(owner) };
-
-	return db_exec_one(db, DB_RUN_RETRY, v, 4);
+	v[0] = dbv_str(o->id);
+	v[1] = dbv_int(a->number);
+	v[2] = dbv_str(a->status);
+	v[3] = a->status_code > 0 ? dbv_int(a->status_code) : dbv_null();
+	v[4] = dbv_int(a->latency_ms);
+	v[5] = a->body != NULL ? dbv_blob(a->body, a->body_len) : dbv_null();
+	v[6] = dbv_str(a->headers);
+	v[7] = a->error_class[0] != '\0' ? dbv_str(a->error_class) :
+	    dbv_null();
+	v[8] = dbv_time(a->started_at, t);
 }
 
 /*
- * Finishes execution id (status "succeeded" or "failed") if owner still
- * holds the lease; DB_NOTFOUND when it does not.
+ * Records n outcomes of owner's executions; call inside a transaction.
+ * Each: its attempt (at-least-once: an attempt redone after a takeover
+ * replaces the first record of it), then back to the queue until
+ * run_after, or finished with the job's last_run_at/last_status (and a
+ * job that runs once completed, one job fewer for the workspace's quota).
+ * A few statements for the lot, each one round trip.  DB_NOTFOUND when
+ * owner no longer holds one of the leases: roll back and record them one
+ * at a time to learn which.
  */
 int
-db_run_finish(struct db *db, const char *id, const char *owner,
-    const char *status, int attempts, int64_t now, long long duration_ms)
+db_run_record(struct db *db, const char *owner, const struct db_outcome *o,
+    size_t n)
 {
-	char		t[32];
-	struct db_val	v[] = { dbv_str(status), dbv_int(attempts),
-			    dbv_time(now, t), dbv_int(duration_ms),
-			    dbv_str(id), dbv_str(owner) };
+	struct db_val		*v = xcalloc(n * 9 + 1, sizeof(*v));
+	char			(*t)[32] = xcalloc(n + 1, sizeof(*t));
+	struct db_val		 c[1];
+	unsigned long long	 got;
+	size_t			 i, k, want;
+	int			 rc;
 
-	return db_exec_one(db, DB_RUN_FINISH, v, 6);
-}
+	for (i = k = 0; i < n; i++)
+		if (o[i].a.number > 0)
+			attempt_vals(&v[k++ * 9], &o[i], t[i]);
+	if ((rc = db_exec_rows(db, DB_RUN_ATTEMPT, v, 9, k, NULL)) != DB_OK)
+		goto out;
 
-/*
- * The job's side of a finished run: last_run_at and last_status, and for
- * a job that runs once (complete), state completed and one job fewer
- * against the workspace's max_jobs.
- */
-int
-db_run_job_done(struct db *db, const char *wid, const char *job_id,
-    const char *status, int64_t at, int complete)
-{
-	char		t[32];
-	struct db_val	v[] = { dbv_time(at, t), dbv_str(status),
-			    dbv_str(job_id) };
-	struct db_val	c[] = { dbv_str(job_id) };
-	int		rc;
+	for (i = k = 0; i < n; i++)
+		if (o[i].final == NULL) {
+			v[k * 4] = dbv_time(o[i].run_after, t[i]);
+			v[k * 4 + 1] = dbv_int(o[i].attempts);
+			v[k * 4 + 2] = dbv_str(o[i].id);
+			v[k++ * 4 + 3] = dbv_str(owner);
+		}
+	if ((rc = db_exec_rows(db, DB_RUN_RETRY, v, 4, k, &got)) != DB_OK)
+		goto out;
+	want = k;
 
-	if ((rc = db_exec(db, DB_RUN_JOB_LAST, v, 3, NULL)) != DB_OK ||
-	    !complete)
-		return rc;
-	if ((rc = db_exec_one(db, DB_RUN_JOB_COMPLETE, c, 1)) == DB_NOTFOUND)
-		return DB_OK;		/* already completed, or deleted */
-	return rc == DB_OK ? db_workspace_jobs(db, wid, -1, 0) : rc;
+	for (i = k = 0; i < n; i++)
+		if (o[i].final != NULL) {
+			v[k * 6] = dbv_str(o[i].final);
+			v[k * 6 + 1] = dbv_int(o[i].attempts);
+			v[k * 6 + 2] = dbv_time(o[i].now, t[i]);
+			v[k * 6 + 3] = dbv_int(o[i].duration_ms);
+			v[k * 6 + 4] = dbv_str(o[i].id);
+			v[k++ * 6 + 5] = dbv_str(owner);
+		}
+	if (got != want || (rc = db_exec_rows(db, DB_RUN_FINISH, v, 6, k,
+	    &got)) != DB_OK || got != k) {
+		rc = rc != DB_OK ? rc : DB_NOTFOUND;
+		goto out;
+	}
+
+	for (i = k = 0; i < n; i++)
+		if (o[i].final != NULL) {
+			v[k * 3] = dbv_time(o[i].now, t[i]);
+			v[k * 3 + 1] = dbv_str(o[i].final);
+			v[k++ * 3 + 2] = dbv_str(o[i].job_id);
+		}
+	if ((rc = db_exec_rows(db, DB_RUN_JOB_LAST, v, 3, k, NULL)) != DB_OK)
+		goto out;
+
+	for (i = 0; i < n && rc == DB_OK; i++) {
+		if (o[i].final == NULL || !o[i].complete)
+			continue;
+		c[0] = dbv_str(o[i].job_id);
+		if ((rc = db_exec_one(db, DB_RUN_JOB_COMPLETE, c, 1)) ==
+		    DB_NOTFOUND)
+			rc = DB_OK;	/* already completed, or deleted */
+		else if (rc == DB_OK)
+			rc = db_workspace_jobs(db, o[i].workspace_id, -1, 0);
+	}
+out:
+	free(t);
+	free(v);
+	return rc;
 }
 
 /* Gives back owner's leases of executions not yet started again. */

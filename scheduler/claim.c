@@ -27,6 +27,7 @@
 #include "sched.h"
 #include "schedule.h"
 #include "timefmt.h"
+#include "xmalloc.h"
 
 #define CLAIM_BATCH	50
 
@@ -35,6 +36,7 @@ struct claim {
 	int64_t		 now;
 	size_t		 found;		/* due jobs locked */
 	size_t		 queued;	/* executions inserted */
+	int		 bulk;		/* the batch in one go */
 	char		 first[26];	/* an execution id, for the log */
 };
 
@@ -65,9 +67,8 @@ claim_txn(struct db *db, void *arg)
 {
 	struct claim		*c = arg;
 	struct db_due		*due;
+	struct db_claimed	*cl;
 	struct cron_sched	 cs;
-	char			 id[CRON_ID_LEN + 1];
-	int64_t			 slot, next;
 	size_t			 n, i;
 	int			 rc, missed;
 
@@ -75,16 +76,17 @@ claim_txn(struct db *db, void *arg)
 	if ((rc = db_claim_due(db, c->now, CLAIM_BATCH, &due, &n)) != DB_OK)
 		return rc;
 	c->found = n;
+	cl = xcalloc(n + 1, sizeof(*cl));
 	for (i = 0; i < n; i++) {
+		cl[i].due = &due[i];
 		if (due_sched(&due[i], &cs) == -1 ||
 		    (missed = cron_sched_due(&cs, due[i].next_run_at, c->now,
-		    &slot, &next)) == -1) {
+		    &cl[i].slot, &cl[i].next)) == -1) {
 			/* cannot happen for a job the API stored; never
 			 * leave it due forever */
 			log_warnx("job %s: unusable schedule; not scheduled",
 			    due[i].id);
-			if ((rc = db_claim_advance(db, due[i].id, -1)) != DB_OK)
-				break;
+			cl[i].next = -1;
 			continue;
 		}
 		if (missed > 0)
@@ -94,24 +96,30 @@ claim_txn(struct db *db, void *arg)
 		if (due[i].restricted)
 			log_info("job %s skipped: workspace %s is restricted",
 			    due[i].id, due[i].workspace_id);
-		else {
-			cron_id_new(id);
-			rc = db_claim_exec(db, id, &due[i], slot);
-			if (rc == DB_OK) {
-				if (c->queued++ == 0)
-					memcpy(c->first, id, sizeof(id));
-				log_debug("execution %s queued for job %s",
-				    id, due[i].id);
-			} else if (rc == DB_DUPLICATE)
+		else
+			cron_id_new(cl[i].id);
+	}
+	if (c->bulk)
+		rc = db_claim_save(db, cl, n);
+	else
+		/* after a duplicate: one at a time, to know which */
+		for (i = 0, rc = DB_OK; i < n && rc == DB_OK; i++)
+			if ((rc = db_claim_save(db, &cl[i], 1)) ==
+			    DB_DUPLICATE) {
 				log_info("job %s: slot already has an "
 				    "execution", due[i].id);
-			else
-				break;
-		}
-		if ((rc = db_claim_advance(db, due[i].id, next)) != DB_OK)
-			break;
-		rc = DB_OK;
+				cl[i].id[0] = '\0';
+				rc = db_claim_save(db, &cl[i], 1);
+			}
+	for (i = 0; i < n && rc == DB_OK; i++) {
+		if (cl[i].id[0] == '\0')
+			continue;
+		if (c->queued++ == 0)
+			memcpy(c->first, cl[i].id, sizeof(c->first));
+		log_debug("execution %s queued for job %s", cl[i].id,
+		    due[i].id);
 	}
+	free(cl);
 	free(due);
 	return rc;
 }
@@ -130,7 +138,12 @@ sched_claim_run(struct sched *s)
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.now = cron_now_ms();
-	if ((rc = db_txn(s->db, claim_txn, &c)) != DB_OK) {
+	c.bulk = 1;
+	if ((rc = db_txn(s->db, claim_txn, &c)) == DB_DUPLICATE) {
+		c.bulk = 0;
+		rc = db_txn(s->db, claim_txn, &c);
+	}
+	if (rc != DB_OK) {
 		log_warnx("claim: database error %d; retrying", rc);
 		return -1;
 	}

@@ -47,6 +47,7 @@
 #include "xmalloc.h"
 
 #define RUN_BATCH		50
+#define RECORD_BATCH		100	/* outcomes recorded in one go */
 #define PREVIEW_MAX		65536
 #define BACKOFF_BASE_MS		250
 #define BACKOFF_CAP_MS		300000
@@ -399,98 +400,140 @@ backoff_ms(const struct run *r, long code)
 	return d;
 }
 
-/* What one attempt came to. */
+/* What one attempt came to: the outcome and the run it belongs to. */
 struct outcome {
-	struct db_attempt	 a;
+	struct db_outcome	 o;
 	struct run		*r;
-	const char		*final;		/* NULL: retry */
-	int64_t			 run_after;
-	int64_t			 now;
-	int			 complete;
+};
+
+struct record_txn {
+	struct sched		*s;
+	struct db_outcome	*o;
+	size_t			 n;
 };
 
 static int
-outcome_txn(struct db *db, void *arg)
+record_txn(struct db *db, void *arg)
 {
-	struct outcome	*o = arg;
-	struct run	*r = o->r;
-	const char	*owner = r->s->instance;
-	int		 rc;
+	struct record_txn	*t = arg;
 
-	if (o->a.number > 0 &&
-	    (rc = db_run_attempt(db, r->l.id, &o->a)) != DB_OK)
-		return rc;
-	if (o->final == NULL)
-		return db_run_retry(db, r->l.id, owner, r->attempt,
-		    o->run_after);
-	if ((rc = db_run_finish(db, r->l.id, owner, o->final,
-	    o->a.number > 0 ? r->attempt : r->l.attempts, o->now,
-	    o->now - r->first)) != DB_OK)
-		return rc;
-	return db_run_job_done(db, r->l.workspace_id, r->l.job_id,
-	    o->final, o->now, o->complete);
+	return db_run_record(db, t->s->instance, t->o, t->n);
 }
 
-/* Records o in one transaction; on failure the lease will expire. */
-static void
-outcome_save(struct outcome *o)
+static int
+by_job(const void *a, const void *b)
 {
-	struct run	*r = o->r;
-	int		 rc;
+	return strcmp(((const struct outcome *)a)->o.job_id,
+	    ((const struct outcome *)b)->o.job_id);
+}
 
-	o->complete = o->final != NULL &&
+/*
+ * Records n outcomes in one transaction (sorted by job, so two schedulers
+ * update job rows in one order), then ends their runs.  When a lease was
+ * lost each is recorded in its own transaction, to learn which; one that
+ * cannot be recorded (the database is down) is left to its lease's
+ * expiry, when it runs again.
+ */
+static void
+outcomes_save(struct sched *s, struct outcome *out, size_t n)
+{
+	struct db_outcome	*o = xcalloc(n + 1, sizeof(*o));
+	struct record_txn	 t;
+	size_t			 i;
+	int			 rc;
+
+	qsort(out, n, sizeof(*out), by_job);
+	for (i = 0; i < n; i++)
+		o[i] = out[i].o;
+	t.s = s;
+	t.o = o;
+	t.n = n;
+	if ((rc = db_txn(s->db, record_txn, &t)) != DB_OK)
+		for (i = 0; i < n; i++) {
+			t.o = &o[i];
+			t.n = 1;
+			if (n > 1 && rc == DB_NOTFOUND &&
+			    (rc = db_txn(s->db, record_txn, &t)) == DB_OK)
+				continue;
+			if (rc == DB_NOTFOUND)
+				log_warnx("execution %s: lease lost; another "
+				    "scheduler has it", o[i].id);
+			else
+				log_warnx("execution %s: cannot record the "
+				    "outcome (database error %d); it runs "
+				    "again when its lease expires", o[i].id,
+				    rc);
+		}
+	for (i = 0; i < n; i++)
+		run_free(out[i].r);
+	free(o);
+}
+
+/* The outcome of r's attempt (or of no attempt, a.number 0). */
+static void
+outcome_init(struct outcome *out, struct run *r, int64_t now)
+{
+	memset(out, 0, sizeof(*out));
+	out->r = r;
+	out->o.id = r->l.id;
+	out->o.workspace_id = r->l.workspace_id;
+	out->o.job_id = r->l.job_id;
+	out->o.now = now;
+	out->o.attempts = r->l.attempts;
+	out->o.duration_ms = now - r->first;
+}
+
+/* Sets o final (or a retry), and complete for a job's only run. */
+static void
+outcome_final(struct outcome *out, const char *final)
+{
+	struct run	*r = out->r;
+
+	out->o.final = final;
+	out->o.complete = final != NULL &&
 	    ((strcmp(r->l.kind, "scheduled") == 0 &&
 	    strcmp(r->l.trigger, "schedule") == 0) ||
 	    (strcmp(r->l.kind, "one_time") == 0 &&
 	    strcmp(r->l.trigger, "one_time") == 0));
-	rc = db_txn(r->s->db, outcome_txn, o);
-	if (rc == DB_NOTFOUND)
-		log_warnx("execution %s: lease lost; another scheduler has "
-		    "it", r->l.id);
-	else if (rc != DB_OK)
-		log_warnx("execution %s: cannot record the outcome (database "
-		    "error %d); it runs again when its lease expires",
-		    r->l.id, rc);
 }
 
-/* Classifies a finished transfer and records it. */
+/* Classifies r's finished transfer into out. */
 static void
-run_done(struct run *r, CURLcode cc)
+run_done(struct run *r, CURLcode cc, struct outcome *out)
 {
-	struct outcome	 o;
-	long		 code = 0;
-	const char	*eclass = "";
-	int		 retryable;
+	struct db_attempt	*a = &out->o.a;
+	long			 code = 0;
+	const char		*eclass = "";
+	int			 retryable;
 
-	memset(&o, 0, sizeof(o));
-	o.r = r;
-	o.now = cron_now_ms();
-	o.a.number = r->attempt;
-	o.a.started_at = r->started;
-	o.a.latency_ms = (int)(sched_mono_ms() - r->mono);
-	o.a.status_code = -1;
+	outcome_init(out, r, cron_now_ms());
+	out->o.attempts = r->attempt;
+	a->number = r->attempt;
+	a->started_at = r->started;
+	a->latency_ms = (int)(sched_mono_ms() - r->mono);
+	a->status_code = -1;
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
-		o.a.status_code = (int)code;
+		a->status_code = (int)code;
 		if (has_status(r->success, r->nsuccess, code)) {
-			snprintf(o.a.status, sizeof(o.a.status), "SUCCESS");
+			snprintf(a->status, sizeof(a->status), "SUCCESS");
 			retryable = 0;
 		} else {
-			snprintf(o.a.status, sizeof(o.a.status), "HTTP_ERROR");
+			snprintf(a->status, sizeof(a->status), "HTTP_ERROR");
 			eclass = "http_status";
 			retryable = has_status(r->retry, r->nretry, code);
 		}
-		o.a.body = r->preview;
-		o.a.body_len = r->plen;
-		o.a.headers = (char *)cron_json_text(r->rh, NULL);
+		a->body = r->preview;
+		a->body_len = r->plen;
+		a->headers = (char *)cron_json_text(r->rh, NULL);
 	} else {
 		retryable = 1;
-		snprintf(o.a.status, sizeof(o.a.status), "CONNECTION_ERROR");
+		snprintf(a->status, sizeof(a->status), "CONNECTION_ERROR");
 		if (r->blocked) {
 			eclass = "blocked_address";
 			retryable = 0;
 		} else if (cc == CURLE_OPERATION_TIMEDOUT) {
-			snprintf(o.a.status, sizeof(o.a.status), "TIMEOUT");
+			snprintf(a->status, sizeof(a->status), "TIMEOUT");
 			eclass = "timeout";
 		} else if (cc == CURLE_COULDNT_RESOLVE_HOST)
 			eclass = "dns";
@@ -504,25 +547,27 @@ run_done(struct run *r, CURLcode cc)
 		else
 			eclass = "connection";
 	}
-	snprintf(o.a.error_class, sizeof(o.a.error_class), "%s", eclass);
-	if (retryable && r->attempt < r->max_attempts)
-		o.run_after = o.now + backoff_ms(r, code);
-	else
-		o.final = strcmp(o.a.status, "SUCCESS") == 0 ? "succeeded" :
-		    "failed";
+	snprintf(a->error_class, sizeof(a->error_class), "%s", eclass);
+	if (retryable && r->attempt < r->max_attempts) {
+		out->o.run_after = out->o.now + backoff_ms(r, code);
+		outcome_final(out, NULL);
+	} else
+		outcome_final(out, strcmp(a->status, "SUCCESS") == 0 ?
+		    "succeeded" : "failed");
 	log_info("execution %s attempt %d: %s %ld%s%s (%d ms)%s", r->l.id,
-	    r->attempt, o.a.status, code, *eclass ? " " : "", eclass,
-	    o.a.latency_ms, o.final != NULL ? o.final[0] == 's' ?
+	    r->attempt, a->status, code, *eclass ? " " : "", eclass,
+	    a->latency_ms, out->o.final != NULL ? out->o.final[0] == 's' ?
 	    ", succeeded" : ", failed" : ", will retry");
-	outcome_save(&o);
-	run_free(r);
 }
 
-/* Starts the next attempt of leased execution l (which r takes over). */
-static void
-run_start(struct sched *s, struct db_lease *l)
+/*
+ * Starts the next attempt of leased execution l (which r takes over).
+ * Returns 0, or -1 when the execution ends at once (its job was deleted,
+ * or its request is unusable): then *out holds its outcome.
+ */
+static int
+run_start(struct sched *s, struct db_lease *l, struct outcome *out)
 {
-	struct outcome	 o;
 	struct run	*r = xcalloc(1, sizeof(*r));
 
 	r->s = s;
@@ -533,11 +578,6 @@ run_start(struct sched *s, struct db_lease *l)
 	r->first = r->l.started_at != -1 ? r->l.started_at : r->started;
 	r->mono = sched_mono_ms();
 	if (r->l.request == NULL || run_build(r) == -1) {
-		/* the job was deleted, or its request is unusable */
-		memset(&o, 0, sizeof(o));
-		o.r = r;
-		o.now = r->started;
-		o.final = "failed";
 		log_info("execution %s: %s; failed", r->l.id,
 		    r->l.request == NULL ? "its job was deleted" :
 		    "unusable request");
@@ -545,14 +585,15 @@ run_start(struct sched *s, struct db_lease *l)
 			curl_easy_cleanup(r->easy);
 			r->easy = NULL;
 		}
-		outcome_save(&o);
-		run_free(r);
-		return;
+		outcome_init(out, r, r->started);
+		outcome_final(out, "failed");
+		return -1;
 	}
 	run_link(s, r);
 	curl_multi_add_handle(s->multi, r->easy);
 	log_debug("execution %s attempt %d started (job %s)", r->l.id,
 	    r->attempt, r->l.job_id);
+	return 0;
 }
 
 struct lease_txn {
@@ -568,7 +609,6 @@ lease_txn(struct db *db, void *arg)
 {
 	struct lease_txn	*t = arg;
 	int64_t			 now = cron_now_ms();
-	size_t			 i;
 	int			 rc;
 
 	db_leases_free(t->l, t->n);
@@ -577,13 +617,8 @@ lease_txn(struct db *db, void *arg)
 	if ((rc = db_run_lease(db, t->takeover, now, t->limit, &t->l,
 	    &t->n)) != DB_OK)
 		return rc;
-	for (i = 0; i < t->n; i++)
-		if ((rc = db_run_start(db, t->l[i].id, t->s->instance, now,
-		    now + t->l[i].timeout * 1000LL +
-		    t->s->conf->scheduler_lease_margin_seconds * 1000LL)) !=
-		    DB_OK)
-			return rc;
-	return DB_OK;
+	return db_run_start(db, t->l, t->n, t->s->instance, now,
+	    t->s->conf->scheduler_lease_margin_seconds * 1000LL);
 }
 
 /*
@@ -595,7 +630,8 @@ int
 sched_run_lease(struct sched *s)
 {
 	struct lease_txn	t;
-	size_t			i;
+	struct outcome		ended[RUN_BATCH];
+	size_t			i, k;
 	int			room, rc, full = 0;
 
 	memset(&t, 0, sizeof(t));
@@ -613,8 +649,11 @@ sched_run_lease(struct sched *s)
 		if (t.takeover && t.n > 0)
 			log_info("took over %zu executions whose lease "
 			    "expired", t.n);
-		for (i = 0; i < t.n; i++)
-			run_start(s, &t.l[i]);
+		for (i = k = 0; i < t.n; i++)
+			if (run_start(s, &t.l[i], &ended[k]) == -1)
+				k++;
+		if (k > 0)
+			outcomes_save(s, ended, k);
 		full |= (int)t.n == t.limit;
 		db_leases_free(t.l, t.n);
 		t.l = NULL;
@@ -627,17 +666,26 @@ sched_run_lease(struct sched *s)
 void
 sched_run_perform(struct sched *s)
 {
-	CURLMsg		*m;
-	struct run	*r;
-	int		 running, left;
+	struct outcome		 done[RECORD_BATCH];
+	CURLMsg			*m;
+	struct run		*r;
+	size_t			 n;
+	int			 running, left;
 
 	curl_multi_perform(s->multi, &running);
-	while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
-		run_done(r, m->data.result);
-	}
+	do {
+		n = 0;
+		while (n < RECORD_BATCH && (m = curl_multi_info_read(s->multi,
+		    &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    &r);
+			run_done(r, m->data.result, &done[n++]);
+		}
+		if (n > 0)
+			outcomes_save(s, done, n);
+	} while (n == RECORD_BATCH);
 }
 
 /* SIGTERM past the drain bound: hands every execution in flight back. */
