@@ -238,9 +238,8 @@ sched_loop(struct sched *s)
 					    s->inflight, s->inflight == 1 ?
 					    "" : "s");
 			}
-			if (s->inflight == 0)
-				break;
-			if (sched_mono_ms() >= drain_end) {
+			if (s->inflight == 0 ||
+			    sched_mono_ms() >= drain_end) {
 				sched_run_release(s);
 				break;
 			}

@@ -69,7 +69,7 @@ struct run {
 	int64_t			 first;		/* wall ms of the first */
 	int64_t			 mono;
 	char			*preview;
-	size_t			 plen;
+	size_t			 plen, pcap;
 	struct json_object	*rh;		/* selected response headers */
 	long			 retry_after;	/* seconds, -1 if none */
 	int			 blocked;
@@ -93,24 +93,33 @@ run_link(struct sched *s, struct run *r)
 	s->inflight++;
 }
 
-/* Ends r: out of the multi handle and the list, everything wiped/freed. */
+/* Takes r out of the multi handle and the list of runs in flight. */
+static void
+run_detach(struct run *r)
+{
+	struct sched	*s = r->s;
+
+	if (r->easy == NULL)
+		return;
+	curl_multi_remove_handle(s->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		s->runs = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	s->inflight--;
+}
+
+/* Ends r: detached, everything wiped and freed. */
 static void
 run_free(struct run *r)
 {
-	struct sched		*s = r->s;
 	struct curl_slist	*h;
 
-	if (r->easy != NULL) {
-		curl_multi_remove_handle(s->multi, r->easy);
-		curl_easy_cleanup(r->easy);
-		if (r->prev != NULL)
-			r->prev->next = r->next;
-		else
-			s->runs = r->next;
-		if (r->next != NULL)
-			r->next->prev = r->prev;
-		s->inflight--;
-	}
+	run_detach(r);
 	for (h = r->hdrs; h != NULL; h = h->next)
 		explicit_bzero(h->data, strlen(h->data));
 	curl_slist_free_all(r->hdrs);
@@ -147,8 +156,16 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	if (keep > len)
 		keep = len;
 	if (keep > 0) {
-		if (r->preview == NULL)
-			r->preview = xmalloc(PREVIEW_MAX);
+		/* grown as the body comes: thousands in flight with small
+		 * bodies must not cost 64 KiB each */
+		if (r->plen + keep > r->pcap) {
+			r->pcap = r->pcap ? r->pcap : 1024;
+			while (r->pcap < r->plen + keep)
+				r->pcap *= 2;
+			if (r->pcap > PREVIEW_MAX)
+				r->pcap = PREVIEW_MAX;
+			r->preview = xrealloc(r->preview, r->pcap);
+		}
 		memcpy(r->preview + r->plen, p, keep);
 		r->plen += keep;
 	}
@@ -428,19 +445,47 @@ by_job(const void *a, const void *b)
 }
 
 /*
- * Records n outcomes in one transaction (sorted by job, so two schedulers
- * update job rows in one order), then ends their runs.  When a lease was
- * lost each is recorded in its own transaction, to learn which; one that
- * cannot be recorded (the database is down) is left to its lease's
- * expiry, when it runs again.
+ * Keeps an outcome the database did not take (it is down), to record it
+ * when it is back (run_record, before the next lease) rather than let the
+ * lease expire and the request be made again.  At most scheduler_max_inflight are kept;
+ * past that the oldest is given up to its lease.
  */
 static void
+unsaved_keep(struct sched *s, struct outcome *o)
+{
+	size_t	max = (size_t)s->conf->scheduler_max_inflight;
+
+	run_detach(o->r);
+	if (s->nunsaved == max && max > 0) {
+		log_warnx("execution %s: cannot record the outcome (database "
+		    "unreachable); it runs again when its lease expires",
+		    s->unsaved[0].o.id);
+		run_free(s->unsaved[0].r);
+		memmove(&s->unsaved[0], &s->unsaved[1],
+		    --s->nunsaved * sizeof(*s->unsaved));
+	}
+	if (s->nunsaved == s->unsavedcap) {
+		s->unsavedcap = s->unsavedcap ? s->unsavedcap * 2 : 64;
+		s->unsaved = xreallocarray(s->unsaved, s->unsavedcap,
+		    sizeof(*s->unsaved));
+	}
+	s->unsaved[s->nunsaved++] = *o;
+}
+
+/*
+ * Records n outcomes in one transaction (sorted by job, so two schedulers
+ * update job rows in one order), then ends their runs.  When a lease was
+ * lost each is recorded in its own transaction, to learn which.  Those
+ * the database cannot take now are kept for later.  Returns how many
+ * were kept.
+ */
+static size_t
 outcomes_save(struct sched *s, struct outcome *out, size_t n)
 {
 	struct db_outcome	*o = xcalloc(n + 1, sizeof(*o));
 	struct record_txn	 t;
-	size_t			 i;
-	int			 rc;
+	size_t			 i, kept = 0;
+	int			 rc, brc;
 
 	qsort(out, n, sizeof(*out), by_job);
 	for (i = 0; i < n; i++)
@@ -448,25 +493,56 @@ outcomes_save(struct sched *s, struct outcome *out, size_t n)
 	t.s = s;
 	t.o = o;
 	t.n = n;
-	if ((rc = db_txn(s->db, record_txn, &t)) != DB_OK)
-		for (i = 0; i < n; i++) {
+	brc = db_txn(s->db, record_txn, &t);
+	for (i = 0; i < n; i++) {
+		rc = brc;
+		if (brc != DB_OK && brc != DB_GONE && n > 1) {
 			t.o = &o[i];
 			t.n = 1;
-			if (n > 1 && rc == DB_NOTFOUND &&
-			    (rc = db_txn(s->db, record_txn, &t)) == DB_OK)
-				continue;
-			if (rc == DB_NOTFOUND)
-				log_warnx("execution %s: lease lost; another "
-				    "scheduler has it", o[i].id);
-			else
-				log_warnx("execution %s: cannot record the "
-				    "outcome (database error %d); it runs "
-				    "again when its lease expires", o[i].id,
-				    rc);
+			if ((rc = db_txn(s->db, record_txn, &t)) == DB_GONE)
+				brc = DB_GONE;	/* keep the rest as they are */
 		}
-	for (i = 0; i < n; i++)
+		if (rc == DB_NOTFOUND)
+			log_warnx("execution %s: lease lost; another "
+			    "scheduler has it", o[i].id);
+		else if (rc != DB_OK && rc != DB_NOTFOUND) {
+			if (kept++ == 0)
+				log_warnx("cannot record %zu outcome%s "
+				    "(database error %d); keeping them to "
+				    "record later", n - i, n - i == 1 ? "" :
+				    "s", rc);
+			unsaved_keep(s, &out[i]);
+			continue;
+		}
 		run_free(out[i].r);
+	}
 	free(o);
+	return kept;
+}
+
+/*
+ * Records the outcomes kept while the database was down.  Returns 1 when
+ * more are left, 0 when none, -1 when the database still fails.
+ */
+static int
+run_record(struct sched *s)
+{
+	struct outcome	batch[RECORD_BATCH];
+	size_t		n;
+
+	if (s->nunsaved == 0)
+		return 0;
+	n = s->nunsaved < RECORD_BATCH ? s->nunsaved : RECORD_BATCH;
+	memcpy(batch, s->unsaved, n * sizeof(*batch));
+	memmove(&s->unsaved[0], &s->unsaved[n],
+	    (s->nunsaved - n) * sizeof(*s->unsaved));
+	s->nunsaved -= n;
+	if (outcomes_save(s, batch, n) > 0)
+		return -1;
+	if (s->nunsaved == 0)
+		log_info("recorded every outcome kept while the database was "
+		    "unreachable");
+	return s->nunsaved > 0;
 }
 
 /* The outcome of r's attempt (or of no attempt, a.number 0). */
@@ -634,6 +710,11 @@ sched_run_lease(struct sched *s)
 	size_t			i, k;
 	int			room, rc, full = 0;
 
+	/* first what finished while the database was down: recorded before
+	 * any lease is taken over, so none of them runs again */
+	while (s->nunsaved > 0)
+		if ((rc = run_record(s)) == -1)
+			return -1;
 	memset(&t, 0, sizeof(t));
 	t.s = s;
 	for (t.takeover = 0; t.takeover < 2 && !s->stop; t.takeover++) {
@@ -688,11 +769,27 @@ sched_run_perform(struct sched *s)
 	} while (n == RECORD_BATCH);
 }
 
-/* SIGTERM past the drain bound: hands every execution in flight back. */
+/*
+ * Stopping: records the outcomes kept meanwhile if the database takes
+ * them now, and (past the drain bound) hands every execution still in
+ * flight back.
+ */
 void
 sched_run_release(struct sched *s)
 {
 	struct run	*r;
+	size_t		 i;
+
+	while (s->nunsaved > 0 && run_record(s) != -1)
+		;
+	for (i = 0; i < s->nunsaved; i++) {
+		log_warnx("execution %s: outcome not recorded; it runs again "
+		    "when its lease expires", s->unsaved[i].o.id);
+		run_free(s->unsaved[i].r);
+	}
+	free(s->unsaved);
+	s->unsaved = NULL;
+	s->nunsaved = s->unsavedcap = 0;
 
 	while ((r = s->runs) != NULL) {
 		if (db_run_release(s->db, r->l.id, s->instance) != DB_OK)

@@ -11,6 +11,7 @@
 struct cron_conf;
 struct cron_keyring;
 struct db;
+struct outcome;
 struct run;
 
 /* The housekeeping duties, in the order each loop pass runs them. */
@@ -39,6 +40,9 @@ struct sched {
 	void			*multi;		/* CURLM: every transfer */
 	struct run		*runs;		/* executions in flight */
 	int			 inflight;
+	struct outcome		*unsaved;	/* outcomes to record when
+						   the database is back */
+	size_t			 nunsaved, unsavedcap;
 };
 
 /* main.c */
