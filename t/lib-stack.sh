@@ -28,6 +28,8 @@ stack_db_template() {
 
 # stack_db_boot DATADIR SOCKET: start mariadbd on DATADIR (made from the
 # template if missing) and wait until it answers.  Sets DB_PID.
+# STACK_DB_ARGS: more mariadbd options (split on blanks), appended so they
+# win, e.g. a larger --innodb-buffer-pool-size for a benchmark.
 stack_db_boot() {
 	local datadir=$1 sock=$2
 	if ! test -d "$datadir"; then
@@ -39,7 +41,7 @@ stack_db_boot() {
 		--log-error="$datadir/error.log" --skip-name-resolve \
 		--innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit=2 --max-connections=500 \
-		</dev/null >/dev/null 2>&1 &
+		${STACK_DB_ARGS:-} </dev/null >/dev/null 2>&1 &
 	DB_PID=$!
 	DB_DATADIR=$datadir
 	test_wait_for 30 mariadb-admin --no-defaults -S "$sock" -uroot ping
