@@ -34,6 +34,22 @@
 	"(SELECT JSON_VALUE(j.request, '$.timeout_seconds') "	\
 	"FROM jobs j WHERE j.id = e.job_id)"
 
+/* a delivery and its channel, read by subqueries, which lock nothing:
+ * two schedulers deliver to one channel side by side */
+#define DB_NOTIFY_COLUMNS						\
+	"d.id, d.message_id, d.workspace_id, d.channel_id, "		\
+	"d.execution_id, d.event, d.attempts, "				\
+	"(SELECT c.type FROM notification_channels c "			\
+	"WHERE c.id = d.channel_id), "					\
+	"(SELECT c.name FROM notification_channels c "			\
+	"WHERE c.id = d.channel_id), "					\
+	"(SELECT c.config FROM notification_channels c "		\
+	"WHERE c.id = d.channel_id), "					\
+	"(SELECT c.credentials FROM notification_channels c "		\
+	"WHERE c.id = d.channel_id), "					\
+	"(SELECT c.key_version FROM notification_channels c "		\
+	"WHERE c.id = d.channel_id)"
+
 static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_PING] =
 	    "SELECT 1",
@@ -170,8 +186,11 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_SECRET_REWRAP] =
 	    "UPDATE secrets SET ciphertext = ?, key_version = ? "
 	    "WHERE id = ? AND key_version = ?",
+	/* every sealed value: secrets and channel credentials */
 	[DB_SECRET_VERSIONS] =
-	    "SELECT key_version, COUNT(*) FROM secrets GROUP BY key_version "
+	    "SELECT key_version, COUNT(*) FROM (SELECT key_version FROM "
+	    "secrets UNION ALL SELECT key_version FROM notification_channels "
+	    "WHERE credentials IS NOT NULL) k GROUP BY key_version "
 	    "ORDER BY key_version",
 	/* SPEC 3.1: verified -> trusted 48 h after verification, unless
 	 * restricted (housekeeping) */
@@ -415,6 +434,64 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "UPDATE executions SET status = 'queued', lease_owner = NULL, "
 	    "lease_expires_at = NULL WHERE id = ? AND lease_owner = ? "
 	    "AND status = 'running'",
+	/* notifications (db_notify.c) */
+	/* at an execution's end, in the transaction that finishes it: one
+	 * delivery per rule of its job for this outcome (event on_success
+	 * or on_failure, and on_completion); the webhook-id is made of the
+	 * execution and the rule, so it is the same on every retry */
+	[DB_NOTIFY_CREATE] =
+	    "INSERT INTO notification_deliveries (message_id, workspace_id, "
+	    "channel_id, execution_id, event, status, next_attempt_at, "
+	    "created_at) "
+	    "SELECT CONCAT('msg_', ?, '_', r.id), r.workspace_id, "
+	    "r.channel_id, ?, r.event, 'queued', UTC_TIMESTAMP(3), "
+	    "UTC_TIMESTAMP(3) FROM notification_rules r "
+	    "WHERE r.job_id = ? AND r.event IN (?, 'on_completion')",
+	/* a channel's test message */
+	[DB_NOTIFY_TEST] =
+	    "INSERT INTO notification_deliveries (message_id, workspace_id, "
+	    "channel_id, execution_id, event, status, next_attempt_at, "
+	    "created_at) VALUES (?, ?, ?, NULL, 'test', 'queued', ?, ?)",
+	[DB_NOTIFY_LEASE] =
+	    "SELECT " DB_NOTIFY_COLUMNS " FROM notification_deliveries d "
+	    "WHERE d.status = 'queued' AND d.next_attempt_at <= ? "
+	    "ORDER BY d.next_attempt_at, d.id LIMIT ? FOR UPDATE SKIP LOCKED",
+	[DB_NOTIFY_TAKEOVER] =
+	    "SELECT " DB_NOTIFY_COLUMNS " FROM notification_deliveries d "
+	    "WHERE d.status = 'sending' AND d.lease_expires_at < ? "
+	    "ORDER BY d.lease_expires_at, d.id LIMIT ? "
+	    "FOR UPDATE SKIP LOCKED",
+	[DB_NOTIFY_START] =
+	    "UPDATE notification_deliveries SET status = 'sending', "
+	    "lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+	/* what a message says about its execution: the job and the last
+	 * attempt */
+	[DB_NOTIFY_EXEC] =
+	    "SELECT e.job_id, e.job_name, e.status, e.trigger_kind, "
+	    "e.scheduled_for, e.finished_at, e.duration_ms, e.attempt_count, "
+	    "a.status_code, a.latency_ms, a.error_class, a.body_preview "
+	    "FROM executions e LEFT JOIN execution_attempts a "
+	    "ON a.execution_id = e.id AND a.number = e.attempt_count "
+	    "WHERE e.id = ?",
+	[DB_NOTIFY_DONE] =
+	    "UPDATE notification_deliveries SET status = ?, attempts = ?, "
+	    "next_attempt_at = ?, response_status = ?, last_error = ?, "
+	    "sent_at = ?, lease_owner = NULL, lease_expires_at = NULL "
+	    "WHERE id = ? AND lease_owner = ?",
+	/* test messages have no execution to go with */
+	[DB_NOTIFY_PURGE] =
+	    "DELETE FROM notification_deliveries WHERE execution_id IS NULL "
+	    "AND created_at < ? AND status IN ('sent', 'failed') LIMIT ?",
+	/* keys rotate: channel credentials like secrets */
+	[DB_CHANNEL_STALE] =
+	    "SELECT id, workspace_id, credentials, key_version "
+	    "FROM notification_channels WHERE credentials IS NOT NULL "
+	    "AND key_version <> ? AND id > ? ORDER BY id LIMIT ? "
+	    "FOR UPDATE SKIP LOCKED",
+	[DB_CHANNEL_REWRAP] =
+	    "UPDATE notification_channels SET credentials = ?, key_version = ? "
+	    "WHERE id = ? AND key_version = ?",
+
 	/* retention: finished history older than the window; attempts go
 	 * with it (foreign key cascade) */
 	[DB_RUN_PURGE] =
