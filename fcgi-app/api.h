@@ -100,6 +100,15 @@ enum api_op {
 	API_OP_EXECUTIONS_LIST,
 	API_OP_EXECUTIONS_GET,
 	API_OP_EXECUTIONS_REPLAY,
+	API_OP_CHANNELS_LIST,
+	API_OP_CHANNELS_GET,
+	API_OP_CHANNELS_CREATE,
+	API_OP_CHANNELS_UPDATE,
+	API_OP_CHANNELS_DELETE,
+	API_OP_CHANNELS_TEST,
+	API_OP_RULES_LIST,
+	API_OP_RULES_CREATE,
+	API_OP_RULES_DELETE,
 	API_OP__MAX
 };
 
@@ -331,6 +340,8 @@ void	 exec_queued(struct db_exec *, const struct db_job *, const char *,
 	    int64_t, const char *);
 struct json_object *exec_json(const struct db_exec *,
 	    const struct db_attempt *, size_t);
+void	 exec_notifications(struct json_object *,
+	    const struct db_exec_delivery *, size_t);
 struct json_object *exec_item_json(const struct db_exec *);
 
 /* h_executions.c */
@@ -338,6 +349,38 @@ void	 h_executions_list(struct api_req *);
 void	 h_executions_get(struct api_req *);
 void	 h_executions_replay(struct api_req *);
 void	 h_jobs_executions(struct api_req *);
+
+/* channel.c */
+/* A channel's settings as validated: what to store. */
+struct chan_spec {
+	struct json_object	*config;	/* settings, normalised (owned) */
+	struct json_object	*creds;		/* credentials given (owned);
+						   NULL: none given */
+	int			 creds_drop;	/* the stored ones go */
+};
+const char *channel_type_valid(const char *);
+const char *channel_name_valid(const char *);
+int	 channel_config(const struct cron_conf *, const char *,
+	    struct json_object *, const char *, int, struct chan_spec *,
+	    struct json_object *);
+void	 chan_spec_clear(struct chan_spec *);
+int	 channel_store(struct api_req *, const struct chan_spec *,
+	    struct db_channel *);
+void	 channel_wipe(struct api_req *);
+struct json_object *channel_json(const struct db_channel *);
+struct json_object *delivery_json(const struct db_exec_delivery *);
+struct json_object *rule_json(const struct db_rule *);
+
+/* h_channels.c */
+void	 h_channels_create(struct api_req *);
+void	 h_channels_list(struct api_req *);
+void	 h_channels_get(struct api_req *);
+void	 h_channels_patch(struct api_req *);
+void	 h_channels_delete(struct api_req *);
+void	 h_channels_test(struct api_req *);
+void	 h_rules_create(struct api_req *);
+void	 h_rules_list(struct api_req *);
+void	 h_rules_delete(struct api_req *);
 
 /* h_team.c */
 void	 h_workspace_get(struct api_req *);

@@ -78,6 +78,24 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 	[API_OP_EXECUTIONS_GET] =	{ .defined = 1, .token_ok = 1 },
 	[API_OP_EXECUTIONS_REPLAY] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
 					  .verified = 1, .write = 1, .token_ok = 1 },
+	/* notification channels and rules: reads for all; writes (the
+	 * test message too) admin+, tokens with their creator's role (SPEC
+	 * 3.3 "manage notification channels and rules") */
+	[API_OP_CHANNELS_LIST] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_CHANNELS_GET] =		{ .defined = 1, .token_ok = 1 },
+	[API_OP_CHANNELS_CREATE] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_CHANNELS_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_CHANNELS_DELETE] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_CHANNELS_TEST] =	{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_RULES_LIST] =		{ .defined = 1, .token_ok = 1 },
+	[API_OP_RULES_CREATE] =		{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
+	[API_OP_RULES_DELETE] =		{ .defined = 1, .min_role = API_ROLE_ADMIN,
+					  .verified = 1, .write = 1, .token_ok = 1 },
 	/* team management, settings, transfer: owner only, never tokens */
 	[API_OP_WORKSPACE_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },

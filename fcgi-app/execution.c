@@ -117,7 +117,8 @@ exec_head(const struct db_exec *e)
 
 /*
  * The execution as the API shows it (SPEC §6), with its n attempts in
- * order (none while queued: a may then be NULL).
+ * order (none while queued: a may then be NULL) and an empty list of
+ * notification deliveries (SPEC §8), which exec_notifications() fills.
  */
 struct json_object *
 exec_json(const struct db_exec *e, const struct db_attempt *a, size_t n)
@@ -131,7 +132,21 @@ exec_json(const struct db_exec *e, const struct db_attempt *a, size_t n)
 	json_object_object_add(o, "attempts", arr);
 	cron_json_add_str(o, "replay_of", e->replay_of[0] != '\0' ?
 	    e->replay_of : NULL);
+	json_object_object_add(o, "notifications", json_object_new_array());
 	return o;
+}
+
+/* Sets the notifications of o (from exec_json) to the n deliveries d. */
+void
+exec_notifications(struct json_object *o, const struct db_exec_delivery *d,
+    size_t n)
+{
+	struct json_object	*arr = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, delivery_json(&d[i]));
+	json_object_object_add(o, "notifications", arr);
 }
 
 /*

@@ -28,13 +28,15 @@ struct exec_query {
 	char			 job_name[DB_JOB_NAME_MAX];
 };
 
-/* An execution and its attempts, read in one snapshot. */
+/* An execution, its attempts and its deliveries, read in one snapshot. */
 struct exec_read {
 	const char		*wid;
 	const char		*id;
 	struct db_exec		 e;
 	struct db_attempt	*a;
 	size_t			 n;
+	struct db_exec_delivery	*d;
+	size_t			 nd;
 };
 
 /* One replay, run inside db_txn; why says how it was refused (409). */
@@ -199,34 +201,47 @@ read_txn(struct db *db, void *arg)
 	int			 rc;
 
 	db_attempts_free(r->a, r->n);
+	db_exec_deliveries_free(r->d, r->nd);
 	r->a = NULL;
 	r->n = 0;
-	if ((rc = db_exec_get(db, r->wid, r->id, &r->e)) != DB_OK)
+	r->d = NULL;
+	r->nd = 0;
+	if ((rc = db_exec_get(db, r->wid, r->id, &r->e)) != DB_OK ||
+	    (rc = db_exec_attempts(db, r->wid, r->id, &r->a, &r->n)) != DB_OK)
 		return rc;
-	return db_exec_attempts(db, r->wid, r->id, &r->a, &r->n);
+	return db_exec_deliveries(db, r->wid, r->id, &r->d, &r->nd);
 }
 
-/* GET /v1/executions/:id: the execution with its attempts, in order. */
+/*
+ * GET /v1/executions/:id: the execution with its attempts and the
+ * notification deliveries made for it, each in order.
+ */
 void
 h_executions_get(struct api_req *req)
 {
-	struct exec_read	r;
-	int			rc;
+	struct json_object	*o;
+	struct exec_read	 r;
+	int			 rc;
 
 	if (exec_id_param(req) == -1)
 		return;
 	memset(&r, 0, sizeof(r));
 	r.wid = req->caller.s.workspace_id;
 	r.id = req->params[0];
-	/* one transaction: the attempts match the execution's state */
+	/* one transaction: the attempts and deliveries match the
+	 * execution's state */
 	rc = db_txn(req->ctx->db, read_txn, &r);
 	if (rc == DB_NOTFOUND)
 		api_error(req, API_E_NOT_FOUND, "no such execution", NULL);
 	else if (rc != DB_OK)
 		api_db_error(req, rc);
-	else
-		api_respond(req, 200, exec_json(&r.e, r.a, r.n));
+	else {
+		o = exec_json(&r.e, r.a, r.n);
+		exec_notifications(o, r.d, r.nd);
+		api_respond(req, 200, o);
+	}
 	db_attempts_free(r.a, r.n);
+	db_exec_deliveries_free(r.d, r.nd);
 }
 
 static int

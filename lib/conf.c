@@ -80,6 +80,15 @@ static const struct conf_key conf_table[] = {
 	{ "scheduler_lease_margin_seconds", CONF_INT,
 	    O(scheduler_lease_margin_seconds), 1, 3600, "60" },
 	{ "history_days", CONF_INT, O(history_days), 1, 3650, "30" },
+	/* notification deliveries (cron-scheduler) */
+	{ "notify_retry_base_seconds", CONF_INT, O(notify_retry_base_seconds),
+	    1, 3600, "30" },
+	{ "notify_max_attempts", CONF_INT, O(notify_max_attempts), 1, 20,
+	    "8" },
+	{ "notify_timeout_seconds", CONF_INT, O(notify_timeout_seconds), 1,
+	    120, "15" },
+	{ "telegram_api_url", CONF_STR, O(telegram_api_url), 1, 255,
+	    "https://api.telegram.org" },
 };
 
 #define CONF_NKEYS	(sizeof(conf_table) / sizeof(conf_table[0]))

@@ -57,6 +57,10 @@ struct cron_conf {
 	int	 scheduler_drain_seconds;
 	int	 scheduler_lease_margin_seconds;
 	int	 history_days;
+	int	 notify_retry_base_seconds;
+	int	 notify_max_attempts;
+	int	 notify_timeout_seconds;
+	char	*telegram_api_url;
 };
 
 enum conf_type {

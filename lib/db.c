@@ -24,7 +24,7 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define DB_MAX_PARAMS	64
+#define DB_MAX_PARAMS	128
 #define DB_TXN_TRIES	6
 
 struct db {

@@ -108,7 +108,19 @@ enum db_stmt {
 	DB_NOTIFY_PURGE,
 	DB_CHANNEL_STALE,
 	DB_CHANNEL_REWRAP,
+	DB_CHANNEL_VERSIONS,
 	/* notifications, cron-api (h_channels.c, h_rules.c) */
+	DB_CHANNEL_INSERT,
+	DB_CHANNEL_GET,
+	DB_CHANNEL_LOCK,
+	DB_CHANNEL_LIST,
+	DB_CHANNEL_UPDATE,
+	DB_CHANNEL_DELETE,
+	DB_RULE_INSERT,
+	DB_RULE_COUNT,
+	DB_RULE_LIST,
+	DB_RULE_DELETE,
+	DB_EXEC_DELIVERIES,
 	DB_STMT__MAX
 };
 
@@ -358,10 +370,18 @@ int	db_secret_rewrap(struct db *, const char *, const unsigned char *,
 	    size_t, int, int);
 int	db_secret_versions(struct db *, int *, long long *, size_t, size_t *);
 void	db_secrets_free(struct db_secret *, size_t);
+/* channel credentials for keys rotate/status (name is ""; ct: credentials) */
+int	db_channel_stale(struct db *, int, const char *, int,
+	    struct db_secret **, size_t *);
+int	db_channel_rewrap(struct db *, const char *, const unsigned char *,
+	    size_t, int, int);
+int	db_channel_versions(struct db *, int *, long long *, size_t, size_t *);
 
 /* db_mail.c: the outbox */
 int	db_mail_insert(struct db *, const char *, const char *, const char *,
 	    const char *);
+int	db_mail_insert_html(struct db *, const char *, const char *,
+	    const char *, const char *, const char *);
 
 /* A leased outbox row; strings owned by the list (db_mail_list_free). */
 struct db_mail {
@@ -369,6 +389,7 @@ struct db_mail {
 	char	*to;
 	char	*subject;
 	char	*body;
+	char	*html;		/* HTML alternative; NULL: plain text only */
 	int	 attempts;	/* attempts made before this one */
 };
 
@@ -466,6 +487,68 @@ int	db_exec_attempts(struct db *, const char *, const char *,
 void	db_execs_free(struct db_exec *, size_t);
 void	db_attempts_free(struct db_attempt *, size_t);
 
+/* A notification delivery made for an execution, as the API shows it. */
+struct db_exec_delivery {
+	char	 message_id[65];
+	char	 channel_id[26];
+	char	 channel_name[DB_NAME_MAX];
+	char	 type[12];
+	char	 event[16];
+	char	 status[12];		/* queued, sending, sent, failed */
+	int	 attempts;
+	int	 response_status;	/* -1: none */
+	char	*error;			/* owned; NULL: none */
+	int64_t	 created_at;
+	int64_t	 sent_at;		/* -1: not sent */
+};
+
+int	db_exec_deliveries(struct db *, const char *, const char *,
+	    struct db_exec_delivery **, size_t *);
+void	db_exec_deliveries_free(struct db_exec_delivery *, size_t);
+
+/* db_channel.c: notification channels and rules (SPEC §8), cron-api */
+struct db_channel {
+	char		 id[26];
+	char		 workspace_id[26];
+	char		 name[DB_NAME_MAX];
+	char		 type[12];
+	char		*config;	/* JSON text of the settings, owned */
+	int		 has_creds;	/* credentials are stored */
+	unsigned char	*creds;		/* sealed; owned, read with a lock
+					   only; NULL: none or not read */
+	size_t		 creds_len;
+	int		 key_version;	/* of creds; 0: none */
+	char		 created_by[26];
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+
+struct db_rule {
+	char	 id[26];
+	char	 job_id[26];
+	char	 channel_id[26];
+	char	 event[16];
+	int64_t	 created_at;
+};
+
+int	db_channel_insert(struct db *, const struct db_channel *);
+int	db_channel_get(struct db *, const char *, const char *, int,
+	    struct db_channel *);
+int	db_channel_list(struct db *, const char *, const char *, int,
+	    struct db_channel **, size_t *);
+int	db_channel_update(struct db *, const struct db_channel *);
+int	db_channel_delete(struct db *, const char *, const char *);
+int	db_channel_test(struct db *, const char *, const char *, const char *,
+	    int64_t);
+void	db_channel_clear(struct db_channel *);
+void	db_channels_free(struct db_channel *, size_t);
+int	db_rule_insert(struct db *, const struct db_rule *, const char *,
+	    const char *);
+int	db_rule_count(struct db *, const char *, const char *, long long *);
+int	db_rule_list(struct db *, const char *, const char *,
+	    struct db_rule **, size_t *);
+int	db_rule_delete(struct db *, const char *, const char *, const char *);
+
 /* db_claim.c: the scheduler's claim of due jobs */
 struct db_due {
 	char	 id[26];
@@ -512,6 +595,9 @@ struct db_lease {
 int	db_run_lease(struct db *, int, int64_t, int, struct db_lease **,
 	    size_t *);
 void	db_leases_free(struct db_lease *, size_t);
+/* Outcomes db_run_record takes in one statement (DB_NOTIFY_CREATE). */
+#define DB_RECORD_BATCH	100
+
 /* What one run came to, for db_run_record. */
 struct db_outcome {
 	const char		*id;		/* the execution's */
@@ -530,7 +616,52 @@ struct db_outcome {
 int	db_run_start(struct db *, const struct db_lease *, size_t,
 	    const char *, int64_t, int64_t);
 int	db_run_record(struct db *, const char *, const struct db_outcome *,
-	    size_t);
+	    size_t, unsigned long long *);
+
+/* db_notify.c: notification deliveries (cron-scheduler) */
+struct db_delivery {
+	unsigned long long	 id;
+	char			 message_id[65];
+	char			 workspace_id[26];
+	char			 channel_id[26];
+	char			 execution_id[26];	/* "": a test */
+	char			 event[16];
+	int			 attempts;		/* made before */
+	char			 type[12];		/* the channel's */
+	char			 channel_name[404];
+	char			*config;		/* JSON text, owned */
+	unsigned char		*cred;			/* sealed, owned; NULL:
+							   none */
+	size_t			 credlen;
+	int			 key_version;
+};
+
+/* What a message says about its execution (the last attempt's fields). */
+struct db_notify_exec {
+	char		 job_id[26];
+	char		 job_name[DB_JOB_NAME_MAX];
+	char		 status[12];
+	char		 trigger[12];
+	int64_t		 scheduled_for;
+	int64_t		 finished_at;
+	long long	 duration_ms;
+	int		 attempts;
+	int		 status_code;		/* -1: none */
+	int		 latency_ms;		/* -1: none */
+	char		 error_class[33];
+	char		*output;		/* owned; NULL: none */
+	size_t		 output_len;
+};
+
+int	db_notify_lease(struct db *, int, int64_t, int, struct db_delivery **,
+	    size_t *);
+void	db_deliveries_free(struct db_delivery *, size_t);
+int	db_notify_start(struct db *, const struct db_delivery *, size_t,
+	    const char *, int64_t);
+int	db_notify_exec(struct db *, const char *, struct db_notify_exec *);
+int	db_notify_done(struct db *, unsigned long long, const char *,
+	    const char *, int, int64_t, int, const char *, int64_t);
+int	db_notify_purge(struct db *, int64_t, int, unsigned long long *);
 int	db_run_release(struct db *, const char *, const char *);
 int	db_run_purge(struct db *, int64_t, int, unsigned long long *);
 

@@ -177,6 +177,55 @@ db_exec_attempts(struct db *db, const char *wid, const char *id,
 	return DB_OK;
 }
 
+/*
+ * Fetches the notification deliveries made for execution id of workspace
+ * wid, in the order they were made; *out (db_exec_deliveries_free) gets
+ * them, none for an unknown id.
+ */
+int
+db_exec_deliveries(struct db *db, const char *wid, const char *id,
+    struct db_exec_delivery **out, size_t *n)
+{
+	struct db_val		 v[] = { dbv_str(wid), dbv_str(id) };
+	struct db_res		*res;
+	struct db_exec_delivery	*d;
+	size_t			 len;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_query(db, DB_EXEC_DELIVERIES, v, 2, &res)) != DB_OK)
+		return rc;
+	*out = xcalloc(db_res_rows(res) + 1, sizeof(**out));
+	while (db_res_next(res)) {
+		d = &(*out)[(*n)++];
+		db_res_copy(res, 0, d->message_id, sizeof(d->message_id));
+		db_res_copy(res, 1, d->channel_id, sizeof(d->channel_id));
+		db_res_copy(res, 2, d->channel_name, sizeof(d->channel_name));
+		db_res_copy(res, 3, d->type, sizeof(d->type));
+		db_res_copy(res, 4, d->event, sizeof(d->event));
+		db_res_copy(res, 5, d->status, sizeof(d->status));
+		d->attempts = (int)db_res_int(res, 6);
+		d->response_status = db_res_isnull(res, 7) ? -1 :
+		    (int)db_res_int(res, 7);
+		d->error = dup_bytes(res, 8, &len);
+		d->created_at = db_res_time(res, 9);
+		d->sent_at = db_res_time(res, 10);
+	}
+	db_res_free(res);
+	return DB_OK;
+}
+
+void
+db_exec_deliveries_free(struct db_exec_delivery *d, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; d != NULL && i < n; i++)
+		free(d[i].error);
+	free(d);
+}
+
 void
 db_execs_free(struct db_exec *e, size_t n)
 {

@@ -7,14 +7,27 @@
 #include "db.h"
 #include "xmalloc.h"
 
+/* Queues a plain-text mail, due now. */
 int
 db_mail_insert(struct db *db, const char *id, const char *to,
     const char *subject, const char *body)
 {
-	struct db_val	v[] = { dbv_str(id), dbv_str(to), dbv_str(subject),
-			    dbv_str(body) };
+	return db_mail_insert_html(db, id, to, subject, body, NULL);
+}
 
-	return db_exec(db, DB_MAIL_INSERT, v, 4, NULL);
+/*
+ * Queues a mail, due now, with the HTML alternative html to its text body
+ * (sent as multipart/alternative); html NULL queues plain text only.
+ */
+int
+db_mail_insert_html(struct db *db, const char *id, const char *to,
+    const char *subject, const char *body, const char *html)
+{
+	struct db_val	v[] = { dbv_str(id), dbv_str(to), dbv_str(subject),
+			    dbv_str(body), html != NULL ? dbv_str(html) :
+			    dbv_null() };
+
+	return db_exec(db, DB_MAIL_INSERT, v, 5, NULL);
 }
 
 struct mail_claim {
@@ -77,6 +90,8 @@ db_mail_claim(struct db *db, const char *owner, int lease_seconds, int limit,
 		m[i].subject = col_dup(c.res, 2);
 		m[i].body = col_dup(c.res, 3);
 		m[i].attempts = (int)db_res_int(c.res, 4);
+		m[i].html = db_res_isnull(c.res, 5) ? NULL :
+		    col_dup(c.res, 5);
 		i++;
 	}
 	db_res_free(c.res);
@@ -98,6 +113,8 @@ db_mail_list_free(struct db_mail *m, size_t n)
 		free(m[i].subject);
 		if (m[i].body != NULL)
 			xfreezero(m[i].body, strlen(m[i].body));
+		if (m[i].html != NULL)
+			xfreezero(m[i].html, strlen(m[i].html));
 	}
 	free(m);
 }
@@ -114,7 +131,10 @@ mail_update(struct db *db, enum db_stmt s, const struct db_val *v, size_t nv)
 	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-/* Marks mail id sent and clears its body; DB_NOTFOUND if no longer queued. */
+/*
+ * Marks mail id sent and clears its bodies (text and HTML); DB_NOTFOUND if
+ * no longer queued.
+ */
 int
 db_mail_sent(struct db *db, const char *id)
 {

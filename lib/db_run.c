@@ -129,19 +129,45 @@ attempt_vals(struct db_val *v, const struct db_outcome *o, char *t)
 	v[8] = dbv_time(a->started_at, t);
 }
 
+/* Queues the deliveries of the finished ones among n <= DB_RECORD_BATCH. */
+static int
+notify_create(struct db *db, const struct db_outcome *o, size_t n,
+    unsigned long long *notices)
+{
+	struct db_val		v[DB_RECORD_BATCH];
+	unsigned long long	q = 0;
+	size_t			i, k;
+	int			rc;
+
+	for (i = k = 0; i < n; i++)
+		if (o[i].final != NULL)
+			v[k++] = dbv_str(o[i].id);
+	if (k == 0)
+		return DB_OK;
+	for (i = k; i < DB_RECORD_BATCH; i++)
+		v[i] = v[k - 1];
+	if ((rc = db_exec(db, DB_NOTIFY_CREATE, v, DB_RECORD_BATCH, &q)) ==
+	    DB_OK && notices != NULL)
+		*notices += q;
+	return rc;
+}
+
 /*
  * Records n outcomes of owner's executions; call inside a transaction.
  * Each: its attempt (at-least-once: an attempt redone after a takeover
  * replaces the first record of it), then back to the queue until
  * run_after, or finished with the job's last_run_at/last_status (and a
- * job that runs once completed, one job fewer for the workspace's quota).
+ * job that runs once completed, one job fewer for the workspace's quota,
+ * and a delivery queued for each of the job's matching notification
+ * rules).
+ * *notices gets how many deliveries were queued.
  * A few statements for the lot, each one round trip.  DB_NOTFOUND when
  * owner no longer holds one of the leases: roll back and record them one
  * at a time to learn which.
  */
 int
 db_run_record(struct db *db, const char *owner, const struct db_outcome *o,
-    size_t n)
+    size_t n, unsigned long long *notices)
 {
 	struct db_val		*v = xcalloc(n * 9 + 1, sizeof(*v));
 	char			(*t)[32] = xcalloc(n + 1, sizeof(*t));
@@ -189,6 +215,16 @@ db_run_record(struct db *db, const char *owner, const struct db_outcome *o,
 			v[k++ * 3 + 2] = dbv_str(o[i].job_id);
 		}
 	if ((rc = db_exec_rows(db, DB_RUN_JOB_LAST, v, 3, k, NULL)) != DB_OK)
+		goto out;
+
+	/* the notifications their jobs' rules ask for, in this
+	 * transaction: DB_RECORD_BATCH ids a statement, padded */
+	if (notices != NULL)
+		*notices = 0;
+	for (i = 0; i < n && rc == DB_OK; i += DB_RECORD_BATCH)
+		rc = notify_create(db, o + i, n - i < DB_RECORD_BATCH ?
+		    n - i : DB_RECORD_BATCH, notices);
+	if (rc != DB_OK)
 		goto out;
 
 	for (i = 0; i < n && rc == DB_OK; i++) {

@@ -134,16 +134,59 @@ db_secret_rewrap(struct db *db, const char *id, const unsigned char *ct,
 	return db_exec_one(db, DB_SECRET_REWRAP, v, 4);
 }
 
-/* Fills version[i]/count[i] with how many secrets each key version seals. */
+/*
+ * Locks (SKIP LOCKED) and returns up to limit notification channels with
+ * ids after after whose credentials are not sealed with version current,
+ * for rotation; call inside a transaction.  Each record's ct is the sealed
+ * credentials, its name "".
+ */
 int
-db_secret_versions(struct db *db, int *version, long long *count, size_t max,
-    size_t *n)
+db_channel_stale(struct db *db, int current, const char *after, int limit,
+    struct db_secret **out, size_t *n)
+{
+	struct db_val	 v[] = { dbv_int(current), dbv_str(after),
+			    dbv_int(limit) };
+	struct db_res	*res;
+	struct db_secret *s;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_query(db, DB_CHANNEL_STALE, v, 3, &res)) != DB_OK)
+		return rc;
+	*out = xcalloc(db_res_rows(res) + 1, sizeof(**out));
+	while (db_res_next(res)) {
+		s = &(*out)[(*n)++];
+		db_res_copy(res, 0, s->id, sizeof(s->id));
+		db_res_copy(res, 1, s->workspace_id, sizeof(s->workspace_id));
+		copy_ct(res, 2, s);
+		s->key_version = (int)db_res_int(res, 3);
+	}
+	db_res_free(res);
+	return DB_OK;
+}
+
+/* Replaces the sealed credentials of channel id if still sealed with old. */
+int
+db_channel_rewrap(struct db *db, const char *id, const unsigned char *ct,
+    size_t ctlen, int version, int old)
+{
+	struct db_val	v[] = { dbv_blob(ct, ctlen), dbv_int(version),
+			    dbv_str(id), dbv_int(old) };
+
+	return db_exec_one(db, DB_CHANNEL_REWRAP, v, 4);
+}
+
+/* Runs a (key_version, count) query st into version[i]/count[i]. */
+static int
+versions(struct db *db, enum db_stmt st, int *version, long long *count,
+    size_t max, size_t *n)
 {
 	struct db_res	*res;
 	int		 rc;
 
 	*n = 0;
-	if ((rc = db_query(db, DB_SECRET_VERSIONS, NULL, 0, &res)) != DB_OK)
+	if ((rc = db_query(db, st, NULL, 0, &res)) != DB_OK)
 		return rc;
 	while (db_res_next(res) && *n < max) {
 		version[*n] = (int)db_res_int(res, 0);
@@ -151,6 +194,25 @@ db_secret_versions(struct db *db, int *version, long long *count, size_t max,
 	}
 	db_res_free(res);
 	return DB_OK;
+}
+
+/*
+ * Fills version[i]/count[i] with how many sealed values (secrets and
+ * channel credentials) each key version seals.
+ */
+int
+db_secret_versions(struct db *db, int *version, long long *count, size_t max,
+    size_t *n)
+{
+	return versions(db, DB_SECRET_VERSIONS, version, count, max, n);
+}
+
+/* The same for channel credentials alone. */
+int
+db_channel_versions(struct db *db, int *version, long long *count,
+    size_t max, size_t *n)
+{
+	return versions(db, DB_CHANNEL_VERSIONS, version, count, max, n);
 }
 
 void

@@ -34,6 +34,17 @@
 	"(SELECT JSON_VALUE(j.request, '$.timeout_seconds') "	\
 	"FROM jobs j WHERE j.id = e.job_id)"
 
+/* a channel as cron-api shows it: whether credentials are set, not them */
+#define DB_CHANNEL_COLUMNS						\
+	"id, workspace_id, name, type, config, "			\
+	"credentials IS NOT NULL, key_version, created_by, "		\
+	"created_at, updated_at"
+
+/* DB_RECORD_BATCH placeholders */
+#define DB_Q10	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define DB_Q100	DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " \
+		DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10
+
 /* a delivery and its channel, read by subqueries, which lock nothing:
  * two schedulers deliver to one channel side by side */
 #define DB_NOTIFY_COLUMNS						\
@@ -257,8 +268,8 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	/* mail outbox (db_mail.c) */
 	[DB_MAIL_INSERT] =
 	    "INSERT INTO mail_outbox (id, to_addr, subject, body_text, "
-	    "next_attempt_at, created_at) "
-	    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	    "body_html, next_attempt_at, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
 	/* Leases up to N due rows to one claim token.  The scan follows
 	 * mail_outbox_due, so a second scheduler waits only for the first's
 	 * short transaction and then skips the rows it leased. */
@@ -270,14 +281,15 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "lease_expires_at < UTC_TIMESTAMP(3)) "
 	    "ORDER BY next_attempt_at, id LIMIT ?",
 	[DB_MAIL_LEASED] =
-	    "SELECT id, to_addr, subject, body_text, attempts FROM mail_outbox "
+	    "SELECT id, to_addr, subject, body_text, attempts, body_html "
+	    "FROM mail_outbox "
 	    "WHERE status = 'queued' AND lease_owner = ? "
 	    "ORDER BY next_attempt_at, id",
 	/* Sent is final even if the lease was lost meanwhile: it stops a
 	 * second copy.  The body holds one-time links, so it goes. */
 	[DB_MAIL_SENT] =
 	    "UPDATE mail_outbox SET status = 'sent', "
-	    "sent_at = UTC_TIMESTAMP(3), body_text = '', "
+	    "sent_at = UTC_TIMESTAMP(3), body_text = '', body_html = NULL, "
 	    "attempts = attempts + 1, lease_owner = NULL, "
 	    "lease_expires_at = NULL WHERE id = ? AND status = 'queued'",
 	[DB_MAIL_RETRY] =
@@ -287,6 +299,7 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "WHERE id = ? AND status = 'queued' AND lease_owner = ?",
 	[DB_MAIL_FAIL] =
 	    "UPDATE mail_outbox SET status = 'failed', body_text = '', "
+	    "body_html = NULL, "
 	    "attempts = attempts + 1, last_error = ?, "
 	    "lease_owner = NULL, lease_expires_at = NULL "
 	    "WHERE id = ? AND status = 'queued' AND lease_owner = ?",
@@ -435,18 +448,25 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "lease_expires_at = NULL WHERE id = ? AND lease_owner = ? "
 	    "AND status = 'running'",
 	/* notifications (db_notify.c) */
-	/* at an execution's end, in the transaction that finishes it: one
-	 * delivery per rule of its job for this outcome (event on_success
-	 * or on_failure, and on_completion); the webhook-id is made of the
-	 * execution and the rule, so it is the same on every retry */
+	/* at the end of up to DB_RECORD_BATCH executions, in the
+	 * transaction that finishes them: one delivery per rule of each
+	 * one's job for its outcome (on_success or on_failure, and
+	 * on_completion).  One statement for the batch: the id list is
+	 * padded with repeats (array binding cannot run INSERT ... SELECT).
+	 * The webhook-id is made of the execution and the rule, so it is the
+	 * same on every retry */
 	[DB_NOTIFY_CREATE] =
 	    "INSERT INTO notification_deliveries (message_id, workspace_id, "
 	    "channel_id, execution_id, event, status, next_attempt_at, "
 	    "created_at) "
-	    "SELECT CONCAT('msg_', ?, '_', r.id), r.workspace_id, "
-	    "r.channel_id, ?, r.event, 'queued', UTC_TIMESTAMP(3), "
-	    "UTC_TIMESTAMP(3) FROM notification_rules r "
-	    "WHERE r.job_id = ? AND r.event IN (?, 'on_completion')",
+	    "SELECT CONCAT('msg_', e.id, '_', r.id), r.workspace_id, "
+	    "r.channel_id, e.id, r.event, 'queued', UTC_TIMESTAMP(3), "
+	    "UTC_TIMESTAMP(3) FROM executions e "
+	    "JOIN notification_rules r ON r.job_id = e.job_id "
+	    "WHERE e.id IN (" DB_Q100 ") "
+	    "AND e.status IN ('succeeded', 'failed') "
+	    "AND (r.event = 'on_completion' OR r.event = "
+	    "IF(e.status = 'succeeded', 'on_success', 'on_failure'))",
 	/* a channel's test message */
 	[DB_NOTIFY_TEST] =
 	    "INSERT INTO notification_deliveries (message_id, workspace_id, "
@@ -491,6 +511,61 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_CHANNEL_REWRAP] =
 	    "UPDATE notification_channels SET credentials = ?, key_version = ? "
 	    "WHERE id = ? AND key_version = ?",
+	/* channels and rules (db_channel.c, cron-api); every statement is
+	 * filtered by workspace.  A channel's credentials are read only to
+	 * be written back unopened by a PATCH that does not change them. */
+	[DB_CHANNEL_INSERT] =
+	    "INSERT INTO notification_channels (id, workspace_id, name, type, "
+	    "config, credentials, key_version, created_by, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_CHANNEL_GET] =
+	    "SELECT " DB_CHANNEL_COLUMNS " FROM notification_channels "
+	    "WHERE workspace_id = ? AND id = ?",
+	[DB_CHANNEL_LOCK] =
+	    "SELECT " DB_CHANNEL_COLUMNS ", credentials "
+	    "FROM notification_channels "
+	    "WHERE workspace_id = ? AND id = ? FOR UPDATE",
+	[DB_CHANNEL_LIST] =
+	    "SELECT " DB_CHANNEL_COLUMNS " FROM notification_channels "
+	    "WHERE workspace_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+	[DB_CHANNEL_UPDATE] =
+	    "UPDATE notification_channels SET name = ?, config = ?, "
+	    "credentials = ?, key_version = ?, updated_at = ? "
+	    "WHERE workspace_id = ? AND id = ?",
+	/* its rules and deliveries go with it (foreign key cascades) */
+	[DB_CHANNEL_DELETE] =
+	    "DELETE FROM notification_channels "
+	    "WHERE workspace_id = ? AND id = ?",
+	[DB_RULE_INSERT] =
+	    "INSERT INTO notification_rules (id, workspace_id, job_id, "
+	    "channel_id, event, created_by, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[DB_RULE_COUNT] =
+	    "SELECT COUNT(*) FROM notification_rules "
+	    "WHERE workspace_id = ? AND job_id = ?",
+	[DB_RULE_LIST] =
+	    "SELECT id, job_id, channel_id, event, created_at "
+	    "FROM notification_rules WHERE workspace_id = ? AND job_id = ? "
+	    "ORDER BY id DESC",
+	[DB_RULE_DELETE] =
+	    "DELETE FROM notification_rules "
+	    "WHERE workspace_id = ? AND job_id = ? AND id = ?",
+	/* GET /v1/executions/:id: the deliveries made for it, in order; the
+	 * joins keep the lookup inside the workspace */
+	[DB_EXEC_DELIVERIES] =
+	    "SELECT d.message_id, d.channel_id, c.name, c.type, d.event, "
+	    "d.status, d.attempts, d.response_status, d.last_error, "
+	    "d.created_at, d.sent_at "
+	    "FROM notification_deliveries d "
+	    "JOIN executions e ON e.id = d.execution_id "
+	    "JOIN notification_channels c ON c.id = d.channel_id "
+	    "AND c.workspace_id = e.workspace_id "
+	    "WHERE e.workspace_id = ? AND d.execution_id = ? ORDER BY d.id",
+	/* channel credentials per key version (keys status) */
+	[DB_CHANNEL_VERSIONS] =
+	    "SELECT key_version, COUNT(*) FROM notification_channels "
+	    "WHERE credentials IS NOT NULL GROUP BY key_version "
+	    "ORDER BY key_version",
 
 	/* retention: finished history older than the window; attempts go
 	 * with it (foreign key cascade) */

@@ -660,6 +660,17 @@ cron_secret_aad(const char *wid, const char *name)
 	return xasprintf("%s:%s", wid, name);
 }
 
+/*
+ * The associated data that binds a notification channel's sealed
+ * credentials to its workspace and id, "channel:workspace_id:channel_id"
+ * (owned); the prefix keeps it apart from every secret's.
+ */
+char *
+cron_channel_aad(const char *wid, const char *id)
+{
+	return xasprintf("channel:%s:%s", wid, id);
+}
+
 int
 cron_open(const struct cron_keyring *k, int version, const void *ct,
     size_t ctlen, const void *aad, size_t aadlen, unsigned char **pt,

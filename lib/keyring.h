@@ -39,6 +39,7 @@ int	cron_keyring_save(const struct cron_keyring *, const char *, char *,
 	    size_t);
 
 char	*cron_secret_aad(const char *, const char *);
+char	*cron_channel_aad(const char *, const char *);
 int	cron_seal(const struct cron_keyring *, const void *, size_t,
 	    const void *, size_t, unsigned char **, size_t *, int *);
 int	cron_open(const struct cron_keyring *, int, const void *, size_t,

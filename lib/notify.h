@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a message is about. */
+/*
+ * What a message is about.  A test message reads only type, message_id,
+ * timestamp and channel_name.
+ */
 struct cron_notice {
 	const char	*type;		/* "execution.succeeded",
 					   "execution.failed" or "test" */
@@ -47,10 +50,16 @@ struct cron_notify_req {
 void	cron_notify_req_free(struct cron_notify_req *);
 
 /*
- * The webhook payload (SPEC §8), signed per Standard Webhooks when secret
- * (whsec_ + base64 of 24..64 bytes) is not NULL: webhook-id,
- * webhook-timestamp (seconds), webhook-signature "v1,<base64>".  Always
- * Content-Type: application/json.  Returns 0, or -1 for a bad secret.
+ * The builders return 0, or -1 (the request left empty) for a NULL url,
+ * a message id unfit for a header (signed webhooks), a bot token unfit
+ * for a URL path or an empty chat_id (Telegram), and a bad secret.
+ */
+
+/*
+ * The webhook payload (SPEC §8) with Content-Type: application/json,
+ * webhook-id and webhook-timestamp (seconds) always, and signed per
+ * Standard Webhooks when secret (whsec_ + base64 of 24..64 bytes) is not
+ * NULL: webhook-signature "v1,<base64>".  Returns 0, or -1.
  */
 int	cron_notify_webhook(const struct cron_notice *, const char *url,
 	    const char *secret, struct cron_notify_req *);
@@ -71,7 +80,8 @@ int	cron_notify_telegram(const struct cron_notice *, const char *api_base,
 	    const char *bot_token, const char *chat_id,
 	    struct cron_notify_req *);
 
-/* An email: subject, plain text and HTML, each owned (free). */
+/* An email: subject (UTF-8, one line: the mailer encodes it), plain text
+ * and HTML, each owned (free). */
 void	cron_notify_email(const struct cron_notice *, char **subject,
 	    char **text, char **html);
 

@@ -1,8 +1,8 @@
 /*
  * The table of duties the loop runs, each on its own interval (SPEC §7):
  * claiming due jobs (woken at the earliest next_run_at), mail, trust
- * promotions and the purge of old rate-limit counters; running
- * executions, history purges and lease reclaiming join as rows.
+ * promotions and the purge of old rate-limit counters; leasing
+ * executions, notification deliveries and history purges.
  */
 #include "config.h"
 
@@ -59,6 +59,7 @@ static const struct duty duties[SCHED_DUTY__MAX] = {
 	[SCHED_DUTY_CLAIM] =		{ "claim", sched_claim_run, 1000,
 					  sched_claim_next },
 	[SCHED_DUTY_LEASE] =		{ "lease", sched_run_lease, 200 },
+	[SCHED_DUTY_NOTIFY] =		{ "notify", sched_notify_run, 1000 },
 	[SCHED_DUTY_MAIL] =		{ "mail", sched_mail_run, 1000 },
 	[SCHED_DUTY_PROMOTE] =		{ "promote", duty_promote, 60000 },
 	[SCHED_DUTY_RATE_PURGE] =	{ "rate-purge", duty_rate_purge, 300000 },

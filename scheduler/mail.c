@@ -3,6 +3,7 @@
  * to a fresh claim token in one short transaction, then delivers them one
  * by one: through the SMTP relay in smtp_url (libcurl, one connection per
  * batch), or, with no relay configured, as <mail_dir>/<id>.eml files.
+ * A mail with an HTML body goes as multipart/alternative (text, HTML).
  * Delivery is at-least-once: if a scheduler dies mid-batch its leases
  * expire and another instance takes the rows over.
  */
@@ -25,6 +26,7 @@
 #include <openssl/evp.h>
 
 #include "conf.h"
+#include "crypto.h"
 #include "db.h"
 #include "id.h"
 #include "log.h"
@@ -41,6 +43,8 @@
 #define MAIL_LINE_MAX		998	/* RFC 5322 §2.1.1 */
 #define ENC_WORD_BYTES		45	/* 60 base64 chars a word */
 #define ADDR_MAX		256
+#define MIME_B64_CHUNK		57	/* bytes a 76-character base64 line */
+#define MIME_BOUNDARY_RANDOM	16	/* random bytes in a boundary */
 
 /* A growable message buffer bounded by MAIL_MAX_SIZE; wiped when freed. */
 struct mbuf {
@@ -327,8 +331,106 @@ body_put(struct mbuf *b, const char *s, int qp)
 }
 
 /*
- * Composes the RFC 5322 message for m from sender s into b.  Returns 0, or
- * -1 with the reason in err: a permanent failure, retrying cannot help.
+ * Appends the bytes of src base64-encoded (RFC 2045 §6.8) in lines of 76
+ * characters, each ending in CRLF.
+ */
+static void
+b64_put(struct mbuf *b, const struct mbuf *src)
+{
+	unsigned char	 out[4 * (MIME_B64_CHUNK / 3) + 1];
+	size_t		 off, n;
+
+	for (off = 0; off < src->len; off += n) {
+		n = src->len - off > MIME_B64_CHUNK ? MIME_B64_CHUNK :
+		    src->len - off;
+		EVP_EncodeBlock(out, (const unsigned char *)src->p + off,
+		    (int)n);
+		mbuf_puts(b, (char *)out);
+		mbuf_puts(b, "\r\n");
+	}
+}
+
+/*
+ * Appends one text part of a multipart message: its headers and s as
+ * UTF-8 with CRLF line ends, quoted-printable, or base64 when more than a
+ * third of its bytes are not ASCII (quoted-printable would triple them).
+ * Either keeps the part 7-bit and its lines short, whatever s holds.
+ */
+static void
+part_put(struct mbuf *b, const char *type, const char *s)
+{
+	struct mbuf	 canon;
+	const char	*p;
+	size_t		 n = 0, high = 0;
+
+	for (p = s; *p != '\0'; p++, n++)
+		if ((unsigned char)*p >= 0x80)
+			high++;
+	mbuf_printf(b, "Content-Type: %s; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: %s\r\n\r\n", type,
+	    high * 3 > n ? "base64" : "quoted-printable");
+	if (high * 3 <= n) {
+		body_put(b, s, 1);
+		return;
+	}
+	memset(&canon, 0, sizeof(canon));
+	body_put(&canon, s, 0);
+	if (canon.full)
+		b->full = 1;
+	else
+		b64_put(b, &canon);
+	mbuf_free(&canon);
+}
+
+/* Returns 1 if the n bytes at p contain the string s. */
+static int
+has_str(const char *p, size_t n, const char *s)
+{
+	size_t	sl = strlen(s);
+
+	return p != NULL && memmem(p, n, s, sl) != NULL;
+}
+
+/*
+ * Appends the multipart/alternative body of m (text, then HTML: the last
+ * is the preferred) with its Content-Type header, the boundary random and
+ * occurring in neither part.
+ */
+static void
+alternative_put(struct mbuf *b, const struct db_mail *m)
+{
+	struct mbuf	 text, html;
+	unsigned char	 rnd[MIME_BOUNDARY_RANDOM];
+	char		 bd[2 * MIME_BOUNDARY_RANDOM + 8];
+
+	memset(&text, 0, sizeof(text));
+	memset(&html, 0, sizeof(html));
+	part_put(&text, "text/plain", m->body);
+	part_put(&html, "text/html", m->html);
+	do {	/* "=_" cannot occur in either encoding: once is enough */
+		cron_random_bytes(rnd, sizeof(rnd));
+		memcpy(bd, "=_", 2);
+		cron_hex(rnd, sizeof(rnd), bd + 2);
+	} while (has_str(text.p, text.len, bd) ||
+	    has_str(html.p, html.len, bd));
+	mbuf_printf(b, "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
+	    "This is a multi-part message in MIME format.\r\n", bd);
+	mbuf_printf(b, "\r\n--%s\r\n", bd);
+	mbuf_add(b, text.p, text.len);
+	mbuf_printf(b, "\r\n--%s\r\n", bd);
+	mbuf_add(b, html.p, html.len);
+	mbuf_printf(b, "\r\n--%s--\r\n", bd);
+	if (text.full || html.full)
+		b->full = 1;
+	mbuf_free(&text);
+	mbuf_free(&html);
+}
+
+/*
+ * Composes the RFC 5322 message for m from sender s into b: text/plain,
+ * or multipart/alternative when m has an HTML body.  Returns 0, or -1
+ * with the reason in err: a permanent failure, retrying cannot help.
  */
 static int
 mail_compose(const struct sender *s, const struct db_mail *m,
@@ -349,12 +451,16 @@ mail_compose(const struct sender *s, const struct db_mail *m,
 	hdr_text(b, "Subject", m->subject);
 	hdr_date(b, time(NULL));
 	mbuf_printf(b, "Message-ID: <%s@%s>\r\n", m->id, s->domain);
-	qp = body_needs_qp(m->body);
-	mbuf_printf(b, "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: %s\r\n\r\n",
-	    qp ? "quoted-printable" : "8bit");
-	body_put(b, m->body, qp);
+	if (m->html != NULL && *m->html != '\0')
+		alternative_put(b, m);
+	else {
+		qp = body_needs_qp(m->body);
+		mbuf_printf(b, "MIME-Version: 1.0\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Content-Transfer-Encoding: %s\r\n\r\n",
+		    qp ? "quoted-printable" : "8bit");
+		body_put(b, m->body, qp);
+	}
 	if (b->full) {
 		snprintf(err, errlen, "message larger than %d bytes",
 		    MAIL_MAX_SIZE);

@@ -238,9 +238,10 @@ sched_loop(struct sched *s)
 					    s->inflight, s->inflight == 1 ?
 					    "" : "s");
 			}
-			if (s->inflight == 0 ||
+			if ((s->inflight == 0 && s->nnotices == 0) ||
 			    sched_mono_ms() >= drain_end) {
 				sched_run_release(s);
+				sched_notify_release(s);
 				break;
 			}
 			next = drain_end;

@@ -13,7 +13,7 @@
  *   decrypted values wiped as soon as libcurl has copied them and its
  *   copies wiped before they are freed.  Redirects are not followed; no
  *   proxy from the environment; http and https only.  Every connection
- *   goes through open_socket(), which refuses non-public addresses
+ *   goes through sched_open_socket(), which refuses non-public addresses
  *   (lib/netaddr.c) after DNS resolution, unless allow_private_targets.
  * - Outcome: success when the status is a success status; retry on a
  *   retry status, a timeout or a connection error until max_attempts,
@@ -47,7 +47,7 @@
 #include "xmalloc.h"
 
 #define RUN_BATCH		50
-#define RECORD_BATCH		100	/* outcomes recorded in one go */
+#define RECORD_BATCH		DB_RECORD_BATCH	/* outcomes recorded in one go */
 #define PREVIEW_MAX		65536
 #define BACKOFF_BASE_MS		250
 #define BACKOFF_CAP_MS		300000
@@ -55,6 +55,7 @@
 #define HEADER_EXPANDED_MAX	16384
 
 struct run {
+	struct xfer		 x;		/* first: CURLOPT_PRIVATE */
 	struct sched		*s;
 	struct run		*prev, *next;
 	struct db_lease		 l;		/* request/retry_policy owned */
@@ -72,7 +73,6 @@ struct run {
 	size_t			 plen, pcap;
 	struct json_object	*rh;		/* selected response headers */
 	long			 retry_after;	/* seconds, -1 if none */
-	int			 blocked;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -131,16 +131,19 @@ run_free(struct run *r)
 	free(r);
 }
 
-/* The SSRF guard, at connect time on the resolved address (SPEC §9). */
-static curl_socket_t
-open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+/*
+ * The SSRF guard, at connect time on the resolved address (SPEC §9), for
+ * every transfer (jobs and notifications); arg is its struct xfer.
+ */
+curl_socket_t
+sched_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct run	*r = arg;
+	struct xfer	*x = arg;
 
 	(void)purpose;
-	if (!r->s->conf->allow_private_targets &&
+	if (!x->s->conf->allow_private_targets &&
 	    cron_addr_blocked(&a->addr, a->addrlen)) {
-		r->blocked = 1;
+		x->blocked = 1;
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype, a->protocol);
@@ -329,13 +332,14 @@ run_build(struct run *r)
 	curl_easy_setopt(r->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)t * 1000);
-	curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETFUNCTION,
+	    sched_open_socket);
+	curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETDATA, &r->x);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, &r->x);
 	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
 
 	if (json_object_object_get_ex(rq, "headers", &h) &&
@@ -433,8 +437,13 @@ static int
 record_txn(struct db *db, void *arg)
 {
 	struct record_txn	*t = arg;
+	unsigned long long	 q = 0;
+	int			 rc;
 
-	return db_run_record(db, t->s->instance, t->o, t->n);
+	if ((rc = db_run_record(db, t->s->instance, t->o, t->n, &q)) ==
+	    DB_OK && q > 0)
+		t->s->due[SCHED_DUTY_NOTIFY] = 0;	/* send them now */
+	return rc;
 }
 
 static int
@@ -605,7 +614,7 @@ run_done(struct run *r, CURLcode cc, struct outcome *out)
 	} else {
 		retryable = 1;
 		snprintf(a->status, sizeof(a->status), "CONNECTION_ERROR");
-		if (r->blocked) {
+		if (r->x.blocked) {
 			eclass = "blocked_address";
 			retryable = 0;
 		} else if (cc == CURLE_OPERATION_TIMEDOUT) {
@@ -647,6 +656,8 @@ run_start(struct sched *s, struct db_lease *l, struct outcome *out)
 	struct run	*r = xcalloc(1, sizeof(*r));
 
 	r->s = s;
+	r->x.kind = XFER_RUN;
+	r->x.s = s;
 	r->l = *l;
 	l->request = l->retry_policy = NULL;	/* r owns them now */
 	r->attempt = r->l.attempts + 1;
@@ -749,7 +760,7 @@ sched_run_perform(struct sched *s)
 {
 	struct outcome		 done[RECORD_BATCH];
 	CURLMsg			*m;
-	struct run		*r;
+	struct xfer		*x;
 	size_t			 n;
 	int			 running, left;
 
@@ -761,8 +772,13 @@ sched_run_perform(struct sched *s)
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    &r);
-			run_done(r, m->data.result, &done[n++]);
+			    &x);
+			if (x->kind == XFER_NOTICE) {
+				sched_notify_done(s, (struct notice *)x,
+				    m->data.result);
+				continue;
+			}
+			run_done((struct run *)x, m->data.result, &done[n++]);
 		}
 		if (n > 0)
 			outcomes_save(s, done, n);
@@ -807,14 +823,15 @@ sched_run_release(struct sched *s)
 int
 sched_run_purge(struct sched *s)
 {
-	unsigned long long	n = 0;
+	unsigned long long	n = 0, t = 0;
 	int64_t			before;
 
 	before = cron_now_ms() - (int64_t)s->conf->history_days * 86400000;
-	if (db_run_purge(s->db, before, 10000, &n) != DB_OK)
+	if (db_run_purge(s->db, before, 10000, &n) != DB_OK ||
+	    db_notify_purge(s->db, before, 10000, &t) != DB_OK)
 		return -1;
 	if (n > 0)
 		log_info("purged %llu executions older than %d days", n,
 		    s->conf->history_days);
-	return n >= 10000;
+	return n >= 10000 || t >= 10000;
 }

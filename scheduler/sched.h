@@ -8,16 +8,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <curl/curl.h>
+
 struct cron_conf;
 struct cron_keyring;
 struct db;
 struct outcome;
 struct run;
+struct notice;
+
+/*
+ * The head of every transfer's private data (CURLOPT_PRIVATE and the
+ * connect guard's argument): what it is, and whether the guard refused
+ * its address.
+ */
+enum xfer_kind { XFER_RUN = 1, XFER_NOTICE };
+struct xfer {
+	enum xfer_kind	 kind;
+	struct sched	*s;
+	int		 blocked;
+};
 
 /* The housekeeping duties, in the order each loop pass runs them. */
 enum sched_duty {
 	SCHED_DUTY_CLAIM,
 	SCHED_DUTY_LEASE,
+	SCHED_DUTY_NOTIFY,
 	SCHED_DUTY_MAIL,
 	SCHED_DUTY_PROMOTE,
 	SCHED_DUTY_RATE_PURGE,
@@ -43,6 +59,8 @@ struct sched {
 	struct outcome		*unsaved;	/* outcomes to record when
 						   the database is back */
 	size_t			 nunsaved, unsavedcap;
+	struct notice		*notices;	/* notifications in flight */
+	int			 nnotices;
 };
 
 /* main.c */
@@ -59,6 +77,12 @@ int	sched_run_lease(struct sched *);
 void	sched_run_perform(struct sched *);
 void	sched_run_release(struct sched *);
 int	sched_run_purge(struct sched *);
+curl_socket_t	sched_open_socket(void *, curlsocktype, struct curl_sockaddr *);
+
+/* notify.c */
+int	sched_notify_run(struct sched *);
+void	sched_notify_done(struct sched *, struct notice *, CURLcode);
+void	sched_notify_release(struct sched *);
 
 /* housekeep.c */
 int64_t	sched_housekeep(struct sched *);

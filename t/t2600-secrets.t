@@ -101,7 +101,7 @@ test_expect_success 'keys rotate: a new current version, every secret re-encrypt
 	before=$(stack_sql "SELECT HEX(ciphertext) FROM secrets WHERE id = \"$SID2\"") &&
 	cron-admin keys rotate >out &&
 	test_grep "key v2 is now current" out &&
-	test_grep "re-encrypted 4 secrets to key v2" out &&
+	test_grep "re-encrypted 4 secrets and 0 channel credentials to key v2" out &&
 	test "$(stack_sql "SELECT COUNT(*) FROM secrets WHERE key_version <> 2")" = 0 &&
 	after=$(stack_sql "SELECT HEX(ciphertext) FROM secrets WHERE id = \"$SID2\"") &&
 	test "$before" != "$after" &&
@@ -117,14 +117,14 @@ test_expect_success 'after rotation cron-api (restarted) seals new values with v
 
 test_expect_success 'keys status and prune: v1 unused, removed; v2 kept' '
 	cron-admin keys status >status &&
-	test_grep "^v1 0 secrets" status && test_grep "^v2 (current) 5 secrets" status &&
+	test_grep "^v1 0 secrets, 0 channel credentials$" status && test_grep "^v2 (current) 5 secrets, 0 channel credentials$" status &&
 	cron-admin keys prune >out && test_grep "removed v1" out &&
 	cron-admin keys status >status && test_grep -v "^v1" status
 '
 
 test_expect_success 'the v2 values decrypt: a second rotation re-encrypts all of them, none fails' '
 	cron-admin keys rotate >out &&
-	test_grep "re-encrypted 5 secrets to key v3" out &&
+	test_grep "re-encrypted 5 secrets and 0 channel credentials to key v3" out &&
 	test_grep -v "could not be decrypted" out &&
 	cron-admin keys prune >out && test_grep "removed v2" out
 '

@@ -697,7 +697,7 @@ test_expect_success 'a completed job: pause, resume and activate are all 409' '
 test_expect_success 'run-now: 202 with the queued execution; next_run_at does not move' '
 	get_job "$REC" && cp body before.json &&
 	op "$REC" run-now && expect_status 202 &&
-	check "(keys == [\"attempts\",\"duration_ms\",\"finished_at\",\"id\",\"job_id\",\"job_name\",\"replay_of\",\"scheduled_for\",\"started_at\",\"status\",\"trigger\"])
+	check "(keys == [\"attempts\",\"duration_ms\",\"finished_at\",\"id\",\"job_id\",\"job_name\",\"notifications\",\"replay_of\",\"scheduled_for\",\"started_at\",\"status\",\"trigger\"])
 		and (.id | test(\"^c[0-9a-z]{24}$\")) and .id != \"$REC\"
 		and .job_id == \"$REC\" and .job_name == \"ping\" and .trigger == \"run_now\" and .status == \"queued\"
 		and (.scheduled_for | test(\"^[0-9-]{10}T[0-9:.]{12}Z$\"))

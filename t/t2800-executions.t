@@ -128,7 +128,7 @@ want_e3() {
 			 responseHeaders: {"content-type": "application/json",
 			 "content-length": "11"}, errorClass: null,
 			 started_at: "2030-01-03T00:00:30.800Z"}],
-		replay_of: null}'
+		replay_of: null, notifications: []}'
 }
 
 want_e4() {
@@ -142,7 +142,7 @@ want_e4() {
 			 bodyPreview: "oops",
 			 responseHeaders: {"content-type": "text/plain", "retry-after": "5"},
 			 errorClass: "http_status", started_at: "2030-01-04T00:00:00.010Z"}],
-		replay_of: null}'
+		replay_of: null, notifications: []}'
 }
 
 want_e5_body() {
@@ -150,7 +150,7 @@ want_e5_body() {
 }
 
 ITEM_KEYS='["attempt_count","duration_ms","finished_at","id","job_id","job_name","replay_of","scheduled_for","started_at","status","trigger"]'
-EXEC_KEYS='["attempts","duration_ms","finished_at","id","job_id","job_name","replay_of","scheduled_for","started_at","status","trigger"]'
+EXEC_KEYS='["attempts","duration_ms","finished_at","id","job_id","job_name","notifications","replay_of","scheduled_for","started_at","status","trigger"]'
 NOID=c000000000000000000000zzz
 
 test_expect_success 'start the stack: owner, member, admin, another workspace, a pending user' '

@@ -17,6 +17,48 @@ mail_insert() {
 		UTC_TIMESTAMP(3))"
 }
 
+# mail_insert_html ID TO SUBJECT TEXT HTML: queue a mail with an HTML
+# alternative, due now (SQL literals, like mail_insert).
+mail_insert_html() {
+	stack_sql "SET NAMES utf8mb4; INSERT INTO mail_outbox (id, to_addr,
+		subject, body_text, body_html, next_attempt_at, created_at)
+		VALUES ('$1', '$2', '$3', '$4', '$5', UTC_TIMESTAMP(3),
+		UTC_TIMESTAMP(3))"
+}
+
+# mime_alt FILE TEXT HTML: FILE parses (python3 email) as a 7-bit
+# multipart/alternative of exactly a text/plain then a text/html part, both
+# UTF-8, whose decoded contents (LF line ends) are the files TEXT and HTML;
+# no line over 78 characters, the boundary in neither part, no defect.
+# Prints the two parts' Content-Transfer-Encoding.
+mime_alt() {
+	python3 - "$@" <<-\PY
+	import sys, email, email.policy
+	path, texp, hexp = sys.argv[1:4]
+	raw = open(path, "rb").read()
+	assert all(c < 128 for c in raw), "an 8-bit byte"
+	for line in raw.split(b"\r\n"):
+	    assert len(line) <= 78, line
+	msg = email.message_from_bytes(raw, policy=email.policy.default)
+	assert msg["MIME-Version"] == "1.0"
+	assert msg.get_content_type() == "multipart/alternative"
+	assert not msg.defects, msg.defects
+	bd = msg.get_boundary()
+	assert bd and len(bd) <= 70
+	parts = list(msg.iter_parts())
+	assert [p.get_content_type() for p in parts] == \
+	    ["text/plain", "text/html"], parts
+	for p, exp in zip(parts, (texp, hexp)):
+	    assert not p.defects, p.defects
+	    assert p.get_content_charset() == "utf-8"
+	    assert bd not in p.get_payload()
+	    got = p.get_content().replace("\r\n", "\n")
+	    want = open(exp, encoding="utf-8").read()
+	    assert got == want, (got, want)
+	print(" ".join(p["Content-Transfer-Encoding"] for p in parts))
+	PY
+}
+
 # mail_row ID COLUMNS: the row's columns, tab-separated.
 mail_row() { stack_sql "SELECT $2 FROM mail_outbox WHERE id = '$1'"; }
 
@@ -203,6 +245,46 @@ test_expect_success 'one log line per mail, with its id and never the body or li
 	grep -q "stopped" file.log
 '
 
+HTEXT="Job “nightly” failed ✗\n\nDetails: https://x/executions/1\n.\nend"
+HHTML="<!DOCTYPE html>\n<html><body><p>Job <b>“nightly”</b> failed ✗</p>\n<p style=\"color: #c00\">=_ a=b</p>\n<p>$(printf "x%.0s" $(seq 1200))</p>\n.\n</body></html>"
+JTEXT="ジョブ「夜間バックアップ」が失敗しました。詳細はダッシュボードをご覧ください。"
+
+test_expect_success 'a mail with body_html goes as multipart/alternative, text then HTML' '
+	MH1=$(mail_id 20) MH2=$(mail_id 21) &&
+	mail_insert_html $MH1 ada@example.com "Job failed ✗" "$HTEXT" "$HHTML" &&
+	mail_insert_html $MH2 bob@example.com "失敗" "$JTEXT" "<p>$JTEXT</p>" &&
+	sched_start html &&
+	test_wait_for 20 mail_status_is $MH1 sent &&
+	test_wait_for 20 mail_status_is $MH2 sent &&
+	sched_stop $SCHED_PID &&
+	f=mail/$MH1.eml &&
+	test "$(hdr $f To)" = ada@example.com &&
+	test "$(hdr $f Message-ID)" = "<$MH1@localhost>" &&
+	hdr $f Content-Type | grep -q "^multipart/alternative; boundary=\"=_[0-9a-f]\{32\}\"$" &&
+	date_ok $f && crlf_only $f &&
+	printf "$HTEXT\n" >text.expect && printf "$HHTML\n" >html.expect &&
+	mime_alt $f text.expect html.expect >cte &&
+	echo "quoted-printable quoted-printable" >expect &&
+	test_cmp expect cte
+'
+
+test_expect_success 'mostly non-ASCII parts are base64; the text survives' '
+	f=mail/$MH2.eml &&
+	printf "%s\n" "$JTEXT" >text.expect && printf "<p>%s</p>\n" "$JTEXT" >html.expect &&
+	mime_alt $f text.expect html.expect >cte &&
+	echo "base64 base64" >expect &&
+	test_cmp expect cte &&
+	crlf_only $f
+'
+
+test_expect_success 'a sent HTML mail has both bodies cleared; plain mail keeps body_html NULL' '
+	for m in $MH1 $MH2; do
+		test "$(mail_row $m "status, body_text, body_html IS NULL")" = "$(printf "sent\t\t1")" || return 1
+	done &&
+	test "$(stack_sql "SELECT COUNT(*) FROM mail_outbox WHERE body_html IS NOT NULL")" = 0 &&
+	test "$(hdr mail/$M1.eml Content-Type)" = "text/plain; charset=utf-8"
+'
+
 test_expect_success 'SIGTERM stops an idle scheduler at once with status 0' '
 	sched_start idle &&
 	start=$(date +%s%N) &&
@@ -264,6 +346,25 @@ test_expect_success 'with smtp_url, the message arrives at the relay intact' '
 	test_grep -v s3cret-pw smtp.log &&
 	test_grep -v SECRETTOKEN smtp.log &&
 	sink_stop $SINK_PID
+'
+
+test_expect_success 'over SMTP an HTML mail arrives as the same multipart/alternative' '
+	sink_start sink5 &&
+	smtp_conf "smtp_url = smtp://127.0.0.1:$SINK_PORT" &&
+	M=$(mail_id 22) &&
+	mail_insert_html $M carol@example.org "HTML über SMTP" "$HTEXT" "$HHTML" &&
+	sched_start smtphtml &&
+	test_wait_for 20 mail_status_is $M sent &&
+	sched_stop $SCHED_PID &&
+	sink_stop $SINK_PID &&
+	f=sink5/0001.eml &&
+	test "$(hdr $f Message-ID)" = "<$M@localhost>" &&
+	crlf_only $f &&
+	printf "$HTEXT\n" >text.expect && printf "$HHTML\n" >html.expect &&
+	mime_alt $f text.expect html.expect >cte &&
+	echo "quoted-printable quoted-printable" >expect &&
+	test_cmp expect cte &&
+	test "$(mail_row $M "body_text, body_html IS NULL")" = "$(printf "\t1")"
 '
 
 test_expect_success 'a 4xx from the relay is retried after the backoff, then delivered' '

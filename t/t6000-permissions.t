@@ -53,6 +53,15 @@ GET /v1/jobs/:id/executions workspace 0 0 1 member
 GET /v1/executions workspace 0 0 1 member
 GET /v1/executions/:id workspace 0 0 1 member
 POST /v1/executions/:id/replay workspace 1 1 1 admin
+GET /v1/notification-channels workspace 0 0 1 member
+POST /v1/notification-channels workspace 1 1 1 admin
+GET /v1/notification-channels/:id workspace 0 0 1 member
+PATCH /v1/notification-channels/:id workspace 1 1 1 admin
+DELETE /v1/notification-channels/:id workspace 1 1 1 admin
+POST /v1/notification-channels/:id/test workspace 1 1 1 admin
+GET /v1/jobs/:id/notification-rules workspace 0 0 1 member
+POST /v1/jobs/:id/notification-rules workspace 1 1 1 admin
+DELETE /v1/jobs/:id/notification-rules/:rule_id workspace 1 1 1 admin
 PERMS
 
 test_expect_success 'the permission table matches SPEC 3.3 row by row' '

@@ -69,6 +69,10 @@ static const struct {
 	{ "scheduler_drain_seconds", CONF_INT, 0, 3600, "30" },
 	{ "scheduler_lease_margin_seconds", CONF_INT, 1, 3600, "60" },
 	{ "history_days", CONF_INT, 1, 3650, "30" },
+	{ "notify_retry_base_seconds", CONF_INT, 1, 3600, "30" },
+	{ "notify_max_attempts", CONF_INT, 1, 20, "8" },
+	{ "notify_timeout_seconds", CONF_INT, 1, 120, "15" },
+	{ "telegram_api_url", CONF_STR, 1, 255, "https://api.telegram.org" },
 };
 
 static void
