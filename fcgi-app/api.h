@@ -256,6 +256,7 @@ int	 api_rate_caller(struct api_req *);
 
 /* valid.c */
 int	 api_validate(struct api_req *, const struct api_field *, size_t);
+size_t	 api_utf8_chars(const char *);
 void	 api_check_fields(struct json_object *, const char *,
 	    const struct api_field *, size_t, struct json_object *);
 void	 api_field_bad(struct json_object *, const char *, const char *,

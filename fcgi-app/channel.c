@@ -53,17 +53,6 @@ struct chan_type {
 	int			 alias;	/* webhook_url stands for url */
 };
 
-/* The number of characters (code points) of valid UTF-8 s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static const char *
 not_string(struct json_object *v)
 {
@@ -135,7 +124,7 @@ ck_mention(struct json_object *v, const struct cron_conf *conf)
 	if ((why = not_string(v)) != NULL)
 		return why;
 	s = json_object_get_string(v);
-	if (utf8_chars(s) > MENTION_MAX)
+	if (api_utf8_chars(s) > MENTION_MAX)
 		return "is longer than 200 characters";
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)

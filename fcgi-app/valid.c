@@ -20,8 +20,8 @@
 #include "xmalloc.h"
 
 /* Returns the number of characters (code points) of valid UTF-8 s. */
-static size_t
-utf8_chars(const char *s)
+size_t
+api_utf8_chars(const char *s)
 {
 	size_t	n = 0;
 
@@ -43,7 +43,7 @@ check_field(const struct api_field *f, struct json_object *v)
 		if (!json_object_is_type(v, json_type_string))
 			return "must be a string";
 		s = json_object_get_string(v);
-		n = utf8_chars(s);
+		n = api_utf8_chars(s);
 		if ((long long)n < f->min)
 			return f->min <= 1 ? "must not be empty" : "is too short";
 		if ((long long)n > f->max)

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers shared by the jobs scripts (t27xx), sourced after lib-stack.sh.
+# Helpers shared by the jobs scripts (t27xx) and the scheduler scripts
+# (t4xxx), sourced after lib-stack.sh.
 
 HOOK=https://example.com/hook
 BASE='{"name":"n","kind":"recurring","schedule":{"every_n_minutes":5},"request":{"url":"https://example.com/hook"}}'
@@ -40,3 +41,48 @@ jobs_team() {
 	stack_user X other@example.com &&
 	stack_user P pending@example.com pending
 }
+
+# --- the scheduler scripts: a local HTTP target, run-now, outcomes ---
+
+# target_start NAME [ARGS]: t/helper/http-target logging every request it
+# receives to NAME.log (one JSON line each), stopped when the script ends;
+# ARGS go to it (-p PORT).
+target_start() {
+	"$TEST_BUILDDIR/t/helper/http-target" -l "$TRASH_DIRECTORY/$1.log" \
+		-r "$TRASH_DIRECTORY/$1.port" "${@:2}" </dev/null \
+		>"$TRASH_DIRECTORY/$1.out" 2>&1 &
+	test_atexit "kill $! 2>/dev/null"
+	test_wait_for 10 test -s "$TRASH_DIRECTORY/$1.port"
+}
+
+# target_url NAME: the base URL of target NAME.
+target_url() { echo "http://127.0.0.1:$(cat "$TRASH_DIRECTORY/$1.port")"; }
+
+# job VAR URL [JQ FILTER]: a draft recurring job calling URL (so only
+# run-now runs it); its id goes to VAR.
+job() {
+	with ".state = \"draft\" | .request.url = \"$2\" | ${3:-.}" >req.json &&
+	json POST /v1/jobs -H "$(bearer "$O_TOKEN")" --data-binary @req.json &&
+	expect_status 201 || return 1
+	eval "$1=\$(jq -r .id body)"
+}
+
+# run JOB: run-now; the execution id goes to EXEC.
+run() {
+	http POST "/v1/jobs/$1/run-now" -H "$(bearer "$O_TOKEN")" &&
+	expect_status 202 && EXEC=$(jq -r .id body)
+}
+
+status_of() { stack_sql "SELECT status FROM executions WHERE id = '$1'"; }
+finished() { case $(status_of "$1") in succeeded|failed) return 0 ;; esac; return 1; }
+
+# done_as EXEC STATUS: wait for the execution to finish, with STATUS.
+done_as() {
+	test_wait_for 30 finished "$1" &&
+	test "$(status_of "$1")" = "$2" &&
+	http GET "/v1/executions/$1" -H "$(bearer "$O_TOKEN")" && expect_status 200
+}
+
+# seen PATH [NAME]: the log lines of target NAME (default: target) for
+# requests to PATH.
+seen() { jq -c --arg p "$1" 'select(.path == $p)' "$TRASH_DIRECTORY/${2:-target}.log"; }

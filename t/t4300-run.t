@@ -4,49 +4,9 @@ test_description='cron-scheduler runs executions (SPEC 7): headers, secrets, out
 . "$TEST_SRCDIR/t/lib-stack.sh"
 . "$TEST_SRCDIR/t/lib-jobs.sh"
 
-TARGET=$TEST_BUILDDIR/t/helper/http-target
-
-# target_start: the local HTTP target, logging requests to target.log.
-target_start() {
-	"$TARGET" -l "$TRASH_DIRECTORY/target.log" -r "$TRASH_DIRECTORY/target.port" \
-		</dev/null >"$TRASH_DIRECTORY/target.out" 2>&1 &
-	TARGET_PID=$!
-	test_atexit "kill $TARGET_PID 2>/dev/null"
-	test_wait_for 10 test -s "$TRASH_DIRECTORY/target.port" &&
-	T="http://127.0.0.1:$(cat "$TRASH_DIRECTORY/target.port")"
-}
-
-# job VAR URL [JQ FILTER]: a draft recurring job calling URL (so only
-# run-now runs it); its id goes to VAR.
-job() {
-	with ".state = \"draft\" | .request.url = \"$2\" | ${3:-.}" >req.json &&
-	json POST /v1/jobs -H "$(bearer "$O_TOKEN")" --data-binary @req.json &&
-	expect_status 201 || return 1
-	eval "$1=\$(jq -r .id body)"
-}
-
-# run JOB: run-now; the execution id goes to EXEC.
-run() {
-	http POST "/v1/jobs/$1/run-now" -H "$(bearer "$O_TOKEN")" &&
-	expect_status 202 && EXEC=$(jq -r .id body)
-}
-
-status_of() { stack_sql "SELECT status FROM executions WHERE id = '$1'"; }
-finished() { case $(status_of "$1") in succeeded|failed) return 0 ;; esac; return 1; }
-
-# done_as EXEC STATUS: wait for the execution to finish, with STATUS.
-done_as() {
-	test_wait_for 30 finished "$1" &&
-	test "$(status_of "$1")" = "$2" &&
-	http GET "/v1/executions/$1" -H "$(bearer "$O_TOKEN")" && expect_status 200
-}
-
-# seen PATH: the target's log lines for requests to PATH.
-seen() { jq -c --arg p "$1" 'select(.path == $p)' "$TRASH_DIRECTORY/target.log"; }
-
 test_expect_success 'start the stack, the target and a scheduler' '
 	stack_up "scheduler_lease_margin_seconds = 2" "scheduler_drain_seconds = 5" &&
-	jobs_team && target_start &&
+	jobs_team && target_start target && T=$(target_url target) &&
 	sched_daemon sched
 '
 

@@ -5,47 +5,6 @@ STACK_PRIVATE_DB=1	# this script stops its server; never the shared one
 . "$TEST_SRCDIR/t/lib-stack.sh"
 . "$TEST_SRCDIR/t/lib-jobs.sh"
 
-TARGET=$TEST_BUILDDIR/t/helper/http-target
-
-# target_start NAME: a local HTTP target logging requests to NAME.log; its
-# base URL goes to T (the first) or KA_T (the keep-alive one).
-target_start() {
-	"$TARGET" -l "$TRASH_DIRECTORY/$1.log" -r "$TRASH_DIRECTORY/$1.port" \
-		</dev/null >"$TRASH_DIRECTORY/$1.out" 2>&1 &
-	test_atexit "kill $! 2>/dev/null"
-	test_wait_for 10 test -s "$TRASH_DIRECTORY/$1.port"
-}
-target_url() { echo "http://127.0.0.1:$(cat "$TRASH_DIRECTORY/$1.port")"; }
-
-# job VAR URL [JQ FILTER]: a draft recurring job calling URL (so only
-# run-now runs it); its id goes to VAR.
-job() {
-	with ".state = \"draft\" | .request.url = \"$2\" | ${3:-.}" >req.json &&
-	json POST /v1/jobs -H "$(bearer "$O_TOKEN")" --data-binary @req.json &&
-	expect_status 201 || return 1
-	eval "$1=\$(jq -r .id body)"
-}
-
-# run JOB: run-now; the execution id goes to EXEC.
-run() {
-	http POST "/v1/jobs/$1/run-now" -H "$(bearer "$O_TOKEN")" &&
-	expect_status 202 && EXEC=$(jq -r .id body)
-}
-
-status_of() { stack_sql "SELECT status FROM executions WHERE id = '$1'"; }
-finished() { case $(status_of "$1") in succeeded|failed) return 0 ;; esac; return 1; }
-
-# done_as EXEC STATUS: wait for the execution to finish, with STATUS.
-done_as() {
-	test_wait_for 30 finished "$1" &&
-	test "$(status_of "$1")" = "$2" &&
-	http GET "/v1/executions/$1" -H "$(bearer "$O_TOKEN")" && expect_status 200
-}
-
-# seen PATH [NAME]: the log lines of target NAME (default: target) for
-# requests to PATH.
-seen() { jq -c --arg p "$1" 'select(.path == $p)' "$TRASH_DIRECTORY/${2:-target}.log"; }
-
 # The load: LOAD_JOBS active recurring jobs "load I" (every 60 minutes, so
 # each has exactly one slot in this script), due 0 to 9 s from now, ten a
 # second, each calling /load/I with a 2 s delay; and one queued run-now
