@@ -186,6 +186,7 @@ size_t		 db_res_len(const struct db_res *, size_t);
 long long	 db_res_int(const struct db_res *, size_t);
 int64_t		 db_res_time(const struct db_res *, size_t);
 void		 db_res_copy(const struct db_res *, size_t, char *, size_t);
+char		*db_res_dup(const struct db_res *, size_t, size_t *);
 void		 db_res_free(struct db_res *);
 
 /* db_sql.c */

@@ -13,20 +13,6 @@
 #include "db.h"
 #include "xmalloc.h"
 
-/* Copies column col into an owned string ("" for NULL). */
-static char *
-dup_col(const struct db_res *res, size_t col)
-{
-	const char	*s = db_res_str(res, col);
-	size_t		 len = s != NULL ? db_res_len(res, col) : 0;
-	char		*p = xmalloc(len + 1);
-
-	if (len > 0)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
 /* Fills c from the current row of a DB_CHANNEL_COLUMNS result. */
 static void
 channel_row(const struct db_res *res, struct db_channel *c)
@@ -36,7 +22,8 @@ channel_row(const struct db_res *res, struct db_channel *c)
 	db_res_copy(res, 1, c->workspace_id, sizeof(c->workspace_id));
 	db_res_copy(res, 2, c->name, sizeof(c->name));
 	db_res_copy(res, 3, c->type, sizeof(c->type));
-	c->config = dup_col(res, 4);
+	if ((c->config = db_res_dup(res, 4, NULL)) == NULL)
+		c->config = xstrdup("");
 	c->has_creds = db_res_int(res, 5) != 0;
 	c->key_version = db_res_isnull(res, 6) ? 0 : (int)db_res_int(res, 6);
 	db_res_copy(res, 7, c->created_by, sizeof(c->created_by));

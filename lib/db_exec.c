@@ -120,23 +120,6 @@ db_exec_get(struct db *db, const char *wid, const char *id,
 	return rc;
 }
 
-/* Copies column col into an owned buffer of *len bytes; NULL for NULL. */
-static char *
-dup_bytes(const struct db_res *res, size_t col, size_t *len)
-{
-	const char	*s = db_res_str(res, col);
-	char		*p;
-
-	*len = 0;
-	if (s == NULL)
-		return NULL;
-	*len = db_res_len(res, col);
-	p = xmalloc(*len + 1);
-	memcpy(p, s, *len);
-	p[*len] = '\0';
-	return p;
-}
-
 /* Fills a from the current row of a DB_EXEC_ATTEMPTS result. */
 static void
 attempt_row(const struct db_res *res, struct db_attempt *a)
@@ -148,8 +131,8 @@ attempt_row(const struct db_res *res, struct db_attempt *a)
 	db_res_copy(res, 1, a->status, sizeof(a->status));
 	a->status_code = db_res_isnull(res, 2) ? -1 : (int)db_res_int(res, 2);
 	a->latency_ms = (int)db_res_int(res, 3);
-	a->body = dup_bytes(res, 4, &a->body_len);
-	a->headers = dup_bytes(res, 5, &len);
+	a->body = db_res_dup(res, 4, &a->body_len);
+	a->headers = db_res_dup(res, 5, &len);
 	db_res_copy(res, 6, a->error_class, sizeof(a->error_class));
 	a->started_at = db_res_time(res, 7);
 }
@@ -208,7 +191,7 @@ db_exec_deliveries(struct db *db, const char *wid, const char *id,
 		d->attempts = (int)db_res_int(res, 6);
 		d->response_status = db_res_isnull(res, 7) ? -1 :
 		    (int)db_res_int(res, 7);
-		d->error = dup_bytes(res, 8, &len);
+		d->error = db_res_dup(res, 8, &len);
 		d->created_at = db_res_time(res, 9);
 		d->sent_at = db_res_time(res, 10);
 	}

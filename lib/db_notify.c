@@ -15,26 +15,6 @@
 #include "db.h"
 #include "xmalloc.h"
 
-/* Copies column col into an owned buffer (NUL-terminated), NULL for NULL. */
-static char *
-dup_col(const struct db_res *res, size_t col, size_t *len)
-{
-	const char	*s = db_res_str(res, col);
-	size_t		 n = db_res_len(res, col);
-	char		*p;
-
-	if (len != NULL)
-		*len = 0;
-	if (s == NULL)
-		return NULL;
-	p = xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return p;
-}
-
 /*
  * Locks (SKIP LOCKED) up to limit deliveries due at now or, with
  * takeover, whose lease expired; call inside a transaction, then
@@ -67,8 +47,8 @@ db_notify_lease(struct db *db, int takeover, int64_t now, int limit,
 		d->attempts = (int)db_res_int(res, 6);
 		db_res_copy(res, 7, d->type, sizeof(d->type));
 		db_res_copy(res, 8, d->channel_name, sizeof(d->channel_name));
-		d->config = dup_col(res, 9, NULL);
-		d->cred = (unsigned char *)dup_col(res, 10, &d->credlen);
+		d->config = db_res_dup(res, 9, NULL);
+		d->cred = (unsigned char *)db_res_dup(res, 10, &d->credlen);
 		d->key_version = db_res_isnull(res, 11) ? 0 :
 		    (int)db_res_int(res, 11);
 	}
@@ -136,7 +116,7 @@ db_notify_exec(struct db *db, const char *id, struct db_notify_exec *e)
 	e->status_code = db_res_isnull(res, 8) ? -1 : (int)db_res_int(res, 8);
 	e->latency_ms = db_res_isnull(res, 9) ? -1 : (int)db_res_int(res, 9);
 	db_res_copy(res, 10, e->error_class, sizeof(e->error_class));
-	e->output = dup_col(res, 11, &e->output_len);
+	e->output = db_res_dup(res, 11, &e->output_len);
 	db_res_free(res);
 	return DB_OK;
 }

@@ -205,6 +205,30 @@ db_res_copy(const struct db_res *res, size_t col, char *buf, size_t sz)
 	snprintf(buf, sz, "%s", s != NULL ? s : "");
 }
 
+/*
+ * Copies column col into an owned, NUL-terminated buffer, NULL for NULL;
+ * *len (may be NULL) gets its length in bytes (0 for NULL).
+ */
+char *
+db_res_dup(const struct db_res *res, size_t col, size_t *len)
+{
+	const char	*s = db_res_str(res, col);
+	size_t		 n;
+	char		*p;
+
+	if (len != NULL)
+		*len = 0;
+	if (s == NULL)
+		return NULL;
+	n = db_res_len(res, col);
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return p;
+}
+
 void
 db_res_free(struct db_res *res)
 {

@@ -15,22 +15,6 @@
 #include "db.h"
 #include "xmalloc.h"
 
-/* Copies column col into an owned string, NULL for NULL. */
-static char *
-dup_or_null(const struct db_res *res, size_t col)
-{
-	const char	*s = db_res_str(res, col);
-	size_t		 len = db_res_len(res, col);
-	char		*p;
-
-	if (s == NULL)
-		return NULL;
-	p = xmalloc(len + 1);
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
 /*
  * Locks (SKIP LOCKED) up to limit executions that are due to run at now
  * (queued, run_after passed) or, with takeover, whose lease has expired;
@@ -63,8 +47,8 @@ db_run_lease(struct db *db, int takeover, int64_t now, int limit,
 		l->scheduled_for = db_res_time(res, 5);
 		l->attempts = (int)db_res_int(res, 6);
 		l->started_at = db_res_time(res, 7);
-		l->request = dup_or_null(res, 8);
-		l->retry_policy = dup_or_null(res, 9);
+		l->request = db_res_dup(res, 8, NULL);
+		l->retry_policy = db_res_dup(res, 9, NULL);
 		db_res_copy(res, 10, l->kind, sizeof(l->kind));
 		l->timeout = db_res_isnull(res, 11) ? 30 :
 		    (int)db_res_int(res, 11);

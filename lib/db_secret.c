@@ -26,9 +26,7 @@ db_secret_insert(struct db *db, const char *id, const char *wid,
 static void
 copy_ct(const struct db_res *res, size_t col, struct db_secret *s)
 {
-	s->ctlen = db_res_len(res, col);
-	s->ct = xmalloc(s->ctlen + 1);
-	memcpy(s->ct, db_res_str(res, col), s->ctlen);
+	s->ct = (unsigned char *)db_res_dup(res, col, &s->ctlen);
 }
 
 /* Lists metadata (no ciphertext) of wid's secrets older than cursor. */
@@ -92,35 +90,47 @@ db_secret_by_name(struct db *db, const char *wid, const char *name,
 }
 
 /*
- * Locks (SKIP LOCKED) and returns up to limit secrets with ids after
- * after that are not sealed with version current, for rotation; call
- * inside a transaction.
+ * Locks (SKIP LOCKED) and returns up to limit sealed values (statement st:
+ * DB_SECRET_STALE or DB_CHANNEL_STALE) with ids after after that are not
+ * sealed with version current, for rotation; call inside a transaction.
+ * A channel's record holds its sealed credentials and the name "".
  */
-int
-db_secret_stale(struct db *db, int current, const char *after, int limit,
-    struct db_secret **out, size_t *n)
+static int
+stale(struct db *db, enum db_stmt st, int current, const char *after,
+    int limit, struct db_secret **out, size_t *n)
 {
 	struct db_val	 v[] = { dbv_int(current), dbv_str(after),
 			    dbv_int(limit) };
 	struct db_res	*res;
 	struct db_secret *s;
+	size_t		 c = 0;
 	int		 rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = db_query(db, DB_SECRET_STALE, v, 3, &res)) != DB_OK)
+	if ((rc = db_query(db, st, v, 3, &res)) != DB_OK)
 		return rc;
 	*out = xcalloc(db_res_rows(res) + 1, sizeof(**out));
 	while (db_res_next(res)) {
 		s = &(*out)[(*n)++];
-		db_res_copy(res, 0, s->id, sizeof(s->id));
-		db_res_copy(res, 1, s->workspace_id, sizeof(s->workspace_id));
-		db_res_copy(res, 2, s->name, sizeof(s->name));
-		copy_ct(res, 3, s);
-		s->key_version = (int)db_res_int(res, 4);
+		c = 0;
+		db_res_copy(res, c++, s->id, sizeof(s->id));
+		db_res_copy(res, c++, s->workspace_id, sizeof(s->workspace_id));
+		if (st == DB_SECRET_STALE)
+			db_res_copy(res, c++, s->name, sizeof(s->name));
+		copy_ct(res, c++, s);
+		s->key_version = (int)db_res_int(res, c);
 	}
 	db_res_free(res);
 	return DB_OK;
+}
+
+/* Secrets not sealed with version current (stale). */
+int
+db_secret_stale(struct db *db, int current, const char *after, int limit,
+    struct db_secret **out, size_t *n)
+{
+	return stale(db, DB_SECRET_STALE, current, after, limit, out, n);
 }
 
 /* Replaces the sealed bytes of secret id if still sealed with old. */
@@ -134,36 +144,12 @@ db_secret_rewrap(struct db *db, const char *id, const unsigned char *ct,
 	return db_exec_one(db, DB_SECRET_REWRAP, v, 4);
 }
 
-/*
- * Locks (SKIP LOCKED) and returns up to limit notification channels with
- * ids after after whose credentials are not sealed with version current,
- * for rotation; call inside a transaction.  Each record's ct is the sealed
- * credentials, its name "".
- */
+/* Channel credentials not sealed with version current (stale). */
 int
 db_channel_stale(struct db *db, int current, const char *after, int limit,
     struct db_secret **out, size_t *n)
 {
-	struct db_val	 v[] = { dbv_int(current), dbv_str(after),
-			    dbv_int(limit) };
-	struct db_res	*res;
-	struct db_secret *s;
-	int		 rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = db_query(db, DB_CHANNEL_STALE, v, 3, &res)) != DB_OK)
-		return rc;
-	*out = xcalloc(db_res_rows(res) + 1, sizeof(**out));
-	while (db_res_next(res)) {
-		s = &(*out)[(*n)++];
-		db_res_copy(res, 0, s->id, sizeof(s->id));
-		db_res_copy(res, 1, s->workspace_id, sizeof(s->workspace_id));
-		copy_ct(res, 2, s);
-		s->key_version = (int)db_res_int(res, 3);
-	}
-	db_res_free(res);
-	return DB_OK;
+	return stale(db, DB_CHANNEL_STALE, current, after, limit, out, n);
 }
 
 /* Replaces the sealed credentials of channel id if still sealed with old. */
