@@ -101,10 +101,16 @@ get_password(struct ctl *c, char *pw, size_t size)
 static int
 save_token(struct ctl *c, const char *token, int with_url)
 {
+	char	*ca = NULL;
+
 	if (with_url) {
+		/* the CA that worked, as an absolute path, or none */
+		if (c->cacert != NULL && (ca = realpath(c->cacert, NULL)) ==
+		    NULL)
+			ca = xstrdup(c->cacert);
 		ctl_conf_set(c, "api_url", c->api_url);
-		if (ctl_opt(c, "cacert") != NULL)
-			ctl_conf_set(c, "ca_cert", ctl_opt(c, "cacert"));
+		ctl_conf_set(c, "ca_cert", ca);
+		free(ca);
 	}
 	ctl_conf_set(c, "token", token);
 	if (ctl_conf_save(c) != 0)

@@ -175,7 +175,8 @@ ctl_conf_save(struct ctl *c)
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
 	tmp = xasprintf("%s.tmp", c->conf_path);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+	if ((mkdir(dir, 0700) == -1 && errno != EEXIST) || chmod(dir, 0700) ==
+	    -1) {
 		fprintf(stderr, "cronctl: %s: %s\n", dir, strerror(errno));
 		goto out;
 	}

@@ -79,20 +79,24 @@ ctl_path(const char *prefix, const char *id, const char *suffix)
 	return p;
 }
 
-/* Prints the API's error envelope on stderr; returns the exit status. */
+/*
+ * Prints the API's error envelope on stderr; returns the exit status: a
+ * 502, 503 or 504 means the API is down or unreachable behind its proxy
+ * (nginx answers those with the envelope too), a network error.
+ */
 static int
 api_error(struct ctl *c, struct ctl_resp *r)
 {
 	struct json_object	*err, *det = NULL, *fields;
 	const char		*code, *msg;
+	int			 down = r->status >= 502 && r->status <= 504;
 
 	if (r->body == NULL ||
 	    !json_object_object_get_ex(r->body, "error", &err)) {
 		fprintf(stderr, "cronctl: %s answered HTTP %ld without an API "
-		    "error%s\n", c->api_url, r->status, r->status >= 502 &&
-		    r->status <= 504 ? " (is cron-api running?)" : "");
-		return r->status >= 502 && r->status <= 504 ? CTL_ENET :
-		    CTL_EAPI;
+		    "error%s\n", c->api_url, r->status, down ?
+		    " (is cron-api running?)" : "");
+		return down ? CTL_ENET : CTL_EAPI;
 	}
 	if (c->json)
 		printf("%s\n", r->raw);
@@ -114,7 +118,25 @@ api_error(struct ctl *c, struct ctl_resp *r)
 	if (r->status == 401 && c->token == NULL)
 		fprintf(stderr, "  log in with 'cronctl login' or set "
 		    "CRON_TOKEN\n");
-	return CTL_EAPI;
+	return down ? CTL_ENET : CTL_EAPI;
+}
+
+/* Warns once when credentials would cross the network unencrypted. */
+static void
+plain_warning(struct ctl *c)
+{
+	static int	 warned;
+	const char	*host;
+
+	if (warned || strncmp(c->api_url, "http://", 7) != 0)
+		return;
+	host = c->api_url + 7;
+	if (strncmp(host, "127.", 4) == 0 || strncmp(host, "localhost", 9) ==
+	    0 || strncmp(host, "[::1]", 5) == 0)
+		return;
+	warned = 1;
+	ctl_warn("%s is not https: your token or password travels in clear "
+	    "text", c->api_url);
 }
 
 /* Sets the per-request options; returns the header list to free. */
@@ -193,6 +215,8 @@ ctl_call(struct ctl *c, const char *method, const char *path,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
 		    &len);
 	url = xasprintf("%s%s", c->api_url, path);
+	if (c->token != NULL || body != NULL)
+		plain_warning(c);
 	h = setup(c, method, url, text, len, r, errbuf);
 	cc = (int)curl_easy_perform(easy);
 	slist_wipe(h);

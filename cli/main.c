@@ -22,12 +22,13 @@ static const struct ctl_optdef global_opts[] = {
 	{ "cacert", 0, "FILE", "trust this CA certificate (or CRON_CA_CERT)" },
 	{ "insecure", 'k', NULL, "do not verify the TLS certificate (warns)" },
 	{ "help", 'h', NULL, "show help" },
+	{ "version", 0, NULL, "print cronctl's version" },
 	{ NULL, 0, NULL, NULL }
 };
 
 static const char ref_help[] =
-    "ID may be given as a full id.  Times are shown in UTC with a relative\n"
-    "hint; --json shows exactly what the API returned.\n";
+    "Times are shown in UTC with a relative hint; --json shows exactly what\n"
+    "the API returned.\n";
 
 static const struct ctl_cmd commands[] = {
 	{ NULL, "login", ctl_login, 0, "", "log in and save the token in ~/.cronctl/config.json",
@@ -83,11 +84,11 @@ static const struct ctl_cmd commands[] = {
 	{ "channels", "create", ctl_channels_create, 0, "", "create a notification channel",
 	  ctl_channel_opts, ctl_channel_help },
 	{ "channels", "delete", ctl_channels_delete, 1, "ID", "delete a channel and its rules", NULL, NULL },
-	{ "channels", "test", ctl_channels_test, 1, "ID", "send a test message now", NULL, NULL },
+	{ "channels", "test", ctl_channels_test, 1, "ID", "queue a test message (sent at once)", NULL, NULL },
 	{ "rules", "list", ctl_rules_list, 1, "JOB", "list a job's notification rules", NULL, NULL },
 	{ "rules", "add", ctl_rules_add, 1, "JOB", "notify a channel about a job", ctl_rule_opts, NULL },
 	{ "rules", "delete", ctl_rules_delete, 2, "JOB RULE", "delete a notification rule", NULL, NULL },
-	{ "members", "list", ctl_members_list, 0, "", "list the workspace's members", NULL, NULL },
+	{ "members", "list", ctl_members_list, 0, "", "list the workspace's members", ctl_list_opts, NULL },
 	{ "members", "invite", ctl_members_invite, 1, "EMAIL", "invite someone by email",
 	  ctl_invite_opts, NULL },
 	{ "members", "remove", ctl_members_remove, 1, "USER", "remove a member", NULL, NULL },
@@ -321,6 +322,10 @@ parse(struct ctl *c, int argc, char **argv)
 		}
 		c->args[c->nargs++] = argv[i];
 	}
+	if (ctl_has(c, "version")) {
+		printf("cronctl %s\n", PACKAGE_VERSION);
+		exit(0);
+	}
 	if (c->cmd == NULL && ctl_has(c, "help")) {
 		help_all(group);
 		exit(0);
@@ -387,18 +392,20 @@ ctl_opt_int(struct ctl *c, const char *name, long min, long max, long *out)
 }
 
 /*
- * Copies a password given with -p and blanks it in argv, so ps(1) does not
- * show it for longer than start-up; with wipe set, wipes and frees the
- * copies instead.
+ * Copies the credentials given on the command line (-p, --token, a secret's
+ * --value) and blanks them in argv, so ps(1) does not show them for longer
+ * than start-up; with wipe set, wipes and frees the copies instead.
  */
 static void
-scrub_passwords(struct ctl *c, int wipe)
+scrub_credentials(struct ctl *c, int wipe)
 {
 	char	*v;
 	size_t	 i;
 
 	for (i = 0; i < c->nopt; i++) {
-		if (strcmp(c->opt[i].name, "password") != 0 ||
+		if ((strcmp(c->opt[i].name, "password") != 0 &&
+		    strcmp(c->opt[i].name, "token") != 0 &&
+		    strcmp(c->opt[i].name, "value") != 0) ||
 		    (v = c->opt[i].val) == NULL)
 			continue;
 		if (wipe) {
@@ -418,10 +425,6 @@ main(int argc, char *argv[])
 	int		 rc;
 
 	memset(&c, 0, sizeof(c));
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("cronctl %s\n", PACKAGE_VERSION);
-		return 0;
-	}
 	if ((rc = parse(&c, argc, argv)) != 0)
 		goto out;
 	if (ctl_has(&c, "help")) {
@@ -434,12 +437,12 @@ main(int argc, char *argv[])
 		    ctl_usage(&c, "unexpected argument '%s'", c.args[c.cmd->nargs]);
 		goto out;
 	}
-	scrub_passwords(&c, 0);
+	scrub_credentials(&c, 0);
 	ctl_http_init();
 	if ((rc = ctl_conf_load(&c)) == 0)
 		rc = c.cmd->fn(&c);
 	ctl_http_cleanup();
-	scrub_passwords(&c, 1);
+	scrub_credentials(&c, 1);
 out:
 	json_object_put(c.conf);
 	free(c.conf_path);

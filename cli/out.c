@@ -250,13 +250,13 @@ ctl_when(const char *iso)
 	return s;
 }
 
-/* One "Label       value" line of a detail block. */
+/* One "Label       value" line of a detail block (a space after a long label). */
 void
 ctl_kv(const char *label, const char *fmt, ...)
 {
 	va_list	ap;
 
-	printf("%-14s", label);
+	printf("%-13s ", label);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
