@@ -22,6 +22,8 @@ static const struct {
 	{ "keys", adm_keys, "keys generate | rotate [--resume] | prune | status" },
 	{ "user", adm_user, "user verify|restrict|unrestrict EMAIL [--reason TEXT] | promote" },
 	{ "workspace", adm_workspace, "workspace restrict ID --reason TEXT | unrestrict ID" },
+	{ "plan", adm_plan, "plan list | set WORKSPACE_ID PLAN" },
+	{ "status", adm_status, "status [--json]   health of the database, queue and schedulers" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

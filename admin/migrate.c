@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mysqld_error.h>
+
 #include "admin.h"
 #include "conf.h"
 #include "crypto.h"
@@ -272,4 +274,41 @@ out:
 	free(ap);
 	mfiles_free(m, n);
 	return rc;
+}
+
+/*
+ * For cron-admin status: compares dir with schema_migrations and changes
+ * nothing (no lock, no table made).  *pending gets the names of the files
+ * not applied yet, in order (owned: free each, then the array), *napplied
+ * the number applied and *nchanged the number of those whose file changed
+ * since (migrate would refuse).  Returns 0, or -1 when the directory or
+ * the table cannot be read (reason on stderr).
+ */
+int
+adm_migrate_pending(struct db *db, const char *dir, char ***pending,
+    size_t *npending, size_t *napplied, size_t *nchanged)
+{
+	struct db_migration	*ap = NULL;
+	struct mfile		*m = NULL;
+	size_t			 i, n = 0, nap = 0;
+
+	*pending = NULL;
+	*npending = *napplied = *nchanged = 0;
+	if (mfiles_load(dir, &m, &n) == -1)
+		return -1;
+	/* no schema_migrations table: nothing was ever applied */
+	if (db_migration_list(db, &ap, &nap) != DB_OK &&
+	    db_last_errno(db) != ER_NO_SUCH_TABLE) {
+		mfiles_free(m, n);
+		return -1;
+	}
+	*napplied = nap;
+	*nchanged = (size_t)verify_applied(ap, nap, m, n);
+	*pending = xcalloc(n + 1, sizeof(**pending));
+	for (i = 0; i < n; i++)
+		if (!is_applied(ap, nap, m[i].version))
+			(*pending)[(*npending)++] = xstrdup(m[i].name);
+	free(ap);
+	mfiles_free(m, n);
+	return 0;
 }

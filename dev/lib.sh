@@ -7,7 +7,7 @@ VAR=$TOP/var
 DEV_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libmariadb-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
 	libscrypt-dev mariadb-server mariadb-client nginx curl jq openssl perl
-	wrk valgrind procps util-linux"
+	wrk valgrind procps util-linux systemd"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

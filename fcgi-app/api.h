@@ -15,6 +15,7 @@
 #include "schedule.h"
 
 struct cron_conf;
+struct cron_plan;
 struct cron_keyring;
 struct db;
 
@@ -82,6 +83,8 @@ enum api_op {
 	API_OP_INVITES_DELETE,
 	API_OP_INVITES_ACCEPT,
 	API_OP_WORKSPACE_TRANSFER,
+	API_OP_BILLING_GET,
+	API_OP_BILLING_UPDATE,
 	API_OP_SECRETS_LIST,
 	API_OP_SECRETS_CREATE,
 	API_OP_SECRETS_DELETE,
@@ -313,13 +316,16 @@ struct json_object *job_validate(const struct cron_conf *, struct json_object *,
 int	 job_build(struct api_req *, struct json_object *, int, int64_t,
 	    struct db_job *, struct cron_sched *);
 const char *job_url_why(const char *, const struct cron_conf *);
-int	 job_interval_limit(const struct cron_conf *,
+int	 job_interval_limit(const struct cron_plan *,
 	    const struct cron_sched *, int64_t);
 int	 job_check_interval(struct api_req *, const struct cron_sched *,
 	    int64_t);
 struct json_object *job_spec_json(const struct db_job *);
 struct json_object *job_json(const struct db_job *);
 struct json_object *api_limit_details(const char *, long long);
+const struct cron_plan *api_plan(const struct api_req *);
+/* a plan's max_ limit as a bound: 0 (no limit) is INT_MAX */
+#define API_LIMIT(n)	((n) > 0 ? (n) : INT_MAX)
 
 /* h_jobs.c */
 void	 h_jobs_create(struct api_req *);
@@ -339,6 +345,10 @@ void	 h_jobs_import(struct api_req *);
 /* execution.c */
 void	 exec_queued(struct db_exec *, const struct db_job *, const char *,
 	    int64_t, const char *);
+#define EXEC_QUOTA	(-100)	/* exec_insert: the month's executions are used */
+int	 exec_insert(struct db *, const struct api_req *,
+	    const struct db_exec *);
+void	 exec_quota_error(struct api_req *);
 struct json_object *exec_json(const struct db_exec *,
 	    const struct db_attempt *, size_t);
 void	 exec_notifications(struct json_object *,
@@ -390,6 +400,10 @@ void	 h_members_list(struct api_req *);
 void	 h_member_patch(struct api_req *);
 void	 h_member_delete(struct api_req *);
 void	 h_workspace_transfer(struct api_req *);
+
+/* h_billing.c */
+void	 h_billing_get(struct api_req *);
+void	 h_billing_put(struct api_req *);
 void	 h_invites_create(struct api_req *);
 void	 h_invites_list(struct api_req *);
 void	 h_invites_delete(struct api_req *);

@@ -42,6 +42,7 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 					  .verified = 1 },
 	/* reads: every role and API tokens */
 	[API_OP_WORKSPACE_GET] =	{ .defined = 1, .token_ok = 1 },
+	[API_OP_BILLING_GET] =		{ .defined = 1, .token_ok = 1 },
 	[API_OP_MEMBERS_LIST] =		{ .defined = 1, .token_ok = 1 },
 	/* secrets: metadata for all; create/delete admin+, tokens with
 	 * their creator's role */
@@ -98,6 +99,8 @@ static const struct api_perm api_perms[API_OP__MAX] = {
 					  .verified = 1, .write = 1, .token_ok = 1 },
 	/* team management, settings, transfer: owner only, never tokens */
 	[API_OP_WORKSPACE_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
+					  .verified = 1, .write = 1 },
+	[API_OP_BILLING_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },
 	[API_OP_MEMBERS_UPDATE] =	{ .defined = 1, .min_role = API_ROLE_OWNER,
 					  .verified = 1, .write = 1 },

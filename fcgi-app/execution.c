@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "api.h"
+#include "conf.h"
+#include "timefmt.h"
 #include "id.h"
 #include "jsonutil.h"
 
@@ -163,4 +165,31 @@ exec_item_json(const struct db_exec *e)
 	cron_json_add_str(o, "replay_of", e->replay_of[0] != '\0' ?
 	    e->replay_of : NULL);
 	return o;
+}
+
+/*
+ * Counts e against its workspace's monthly executions (SPEC §10) and
+ * inserts it, in the caller's transaction.  Returns DB_OK, a db error, or
+ * EXEC_QUOTA (nothing written) when the plan's executions are used up.
+ */
+int
+exec_insert(struct db *db, const struct api_req *req, const struct db_exec *e)
+{
+	int	rc;
+
+	rc = db_usage_take(db, e->workspace_id, cron_now_ms(), 1,
+	    api_plan(req)->max_executions_per_month);
+	if (rc == DB_NOTFOUND)
+		return EXEC_QUOTA;
+	return rc != DB_OK ? rc : db_exec_insert(db, e);
+}
+
+/* Answers 403 plan_limit_exceeded for the monthly executions. */
+void
+exec_quota_error(struct api_req *req)
+{
+	api_error(req, API_E_PLAN_LIMIT_EXCEEDED, "the plan's executions for "
+	    "this month are used up", api_limit_details(
+	    "max_executions_per_month",
+	    api_plan(req)->max_executions_per_month));
 }

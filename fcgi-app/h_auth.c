@@ -87,7 +87,8 @@ signup_txn(struct db *db, void *arg)
 	cron_id_new(tid);
 	if ((rc = db_user_insert(db, s->uid, s->email, s->norm, s->name,
 	    s->hash)) != DB_OK ||
-	    (rc = db_workspace_insert(db, s->wid, s->wsname, s->tz)) != DB_OK ||
+	    (rc = db_workspace_insert(db, s->wid, s->wsname, s->tz,
+	    s->req->ctx->conf->default_plan)) != DB_OK ||
 	    (rc = db_membership_insert(db, s->wid, s->uid, "owner")) != DB_OK ||
 	    (rc = db_email_token_insert(db, tid, s->uid, "verify_email",
 	    s->tok.hash, VERIFY_TTL)) != DB_OK)

@@ -46,6 +46,7 @@ struct replay_txn {
 	int64_t		 now;
 	struct db_exec	 e;		/* the new execution */
 	const char	*why;
+	const struct api_req *req;
 };
 
 static int
@@ -268,7 +269,7 @@ replay_txn(struct db *db, void *arg)
 		t->why = "the job was deleted; its request is gone";
 	else if (rc == DB_OK) {
 		exec_queued(&t->e, &j, "replay", t->now, orig.id);
-		rc = db_exec_insert(db, &t->e);
+		rc = exec_insert(db, t->req, &t->e);
 	}
 	db_job_clear(&j);
 	return rc;
@@ -292,8 +293,11 @@ h_executions_replay(struct api_req *req)
 	t.wid = req->caller.s.workspace_id;
 	t.id = req->params[0];
 	t.now = cron_now_ms();
+	t.req = req;
 	rc = db_txn(req->ctx->db, replay_txn, &t);
-	if (rc == DB_NOTFOUND && t.why != NULL)
+	if (rc == EXEC_QUOTA)
+		exec_quota_error(req);
+	else if (rc == DB_NOTFOUND && t.why != NULL)
 		api_error(req, API_E_CONFLICT, t.why, NULL);
 	else if (rc == DB_NOTFOUND)
 		api_error(req, API_E_NOT_FOUND, "no such execution", NULL);

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,22 @@ refuse(struct job_txn *t, enum api_err err, const char *why)
 	return DB_NOTFOUND;
 }
 
+/* Queues t->ex if asked to: DB_OK, a db error, or a 403 refusal for the quota. */
+static int
+queue_exec(struct db *db, struct job_txn *t)
+{
+	int	rc;
+
+	if (!t->queue)
+		return DB_OK;
+	if ((rc = exec_insert(db, t->req, &t->ex)) != EXEC_QUOTA)
+		return rc;
+	t->details = api_limit_details("max_executions_per_month",
+	    api_plan(t->req)->max_executions_per_month);
+	return refuse(t, API_E_PLAN_LIMIT_EXCEEDED, "the plan's executions "
+	    "for this month are used up");
+}
+
 /* Fills t->ex to queue the single run of a one_time job now. */
 static void
 queue_one_time(struct job_txn *t)
@@ -123,19 +140,20 @@ static int
 create_txn(struct db *db, void *arg)
 {
 	struct job_txn	*t = arg;
-	int		 rc, max = t->req->ctx->conf->jobs_max_per_workspace;
+	int		 rc, max = api_plan(t->req)->max_jobs;
 
 	/* first: the inserts' foreign key checks share-lock the workspace
 	 * row, and taking the exclusive lock after them would deadlock two
 	 * concurrent creates */
-	if ((rc = db_workspace_jobs(db, t->wid, 1, max)) == DB_NOTFOUND) {
+	if ((rc = db_workspace_jobs(db, t->wid, 1, API_LIMIT(max))) ==
+	    DB_NOTFOUND) {
 		t->details = api_limit_details("max_jobs", max);
 		return refuse(t, API_E_PLAN_LIMIT_EXCEEDED,
 		    "the plan's job limit is reached");
 	}
 	if (rc != DB_OK || (rc = db_job_insert(db, &t->j)) != DB_OK)
 		return rc;
-	return t->queue ? db_exec_insert(db, &t->ex) : DB_OK;
+	return queue_exec(db, t);
 }
 
 /* Runs t in a transaction and answers any refusal; 0 when it was done. */
@@ -488,7 +506,7 @@ state_txn(struct db *db, void *arg)
 	t->changed = 1;
 	if ((rc = db_job_update(db, &t->j)) != DB_OK)
 		return rc;
-	return t->queue ? db_exec_insert(db, &t->ex) : DB_OK;
+	return queue_exec(db, t);
 }
 
 /* pause, resume, activate -> 200 job */
@@ -545,7 +563,8 @@ run_now_txn(struct db *db, void *arg)
 	if ((rc = db_job_get(db, t->wid, t->id, 1, &t->j)) != DB_OK)
 		return rc;
 	exec_queued(&t->ex, &t->j, "run_now", t->now, NULL);
-	return db_exec_insert(db, &t->ex);
+	t->queue = 1;
+	return queue_exec(db, t);
 }
 
 void

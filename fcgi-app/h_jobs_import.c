@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,7 @@ import_entry(struct import *im, const struct crontab_line *cl,
 		json_object_put(fields);
 		return why;
 	}
-	if ((min = job_interval_limit(req->ctx->conf, &s, im->now)) != 0) {
+	if ((min = job_interval_limit(api_plan(req), &s, im->now)) != 0) {
 		db_job_clear(j);
 		return xasprintf("runs more often than the plan allows (at "
 		    "most every %d minutes)", min);
@@ -134,11 +135,11 @@ import_txn(struct db *db, void *arg)
 {
 	struct import	*im = arg;
 	size_t		 i;
-	int		 rc, max = im->req->ctx->conf->jobs_max_per_workspace;
+	int		 rc, max = api_plan(im->req)->max_jobs;
 
 	/* the quota first, as h_jobs.c's create_txn (lock order) */
 	rc = db_workspace_jobs(db, im->req->caller.s.workspace_id,
-	    (int)im->njobs, max);
+	    (int)im->njobs, API_LIMIT(max));
 	if (rc == DB_NOTFOUND) {
 		im->refused = 1;
 		im->details = api_limit_details("max_jobs", max);

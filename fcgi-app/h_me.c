@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "conf.h"
 #include "id.h"
 #include "jsonutil.h"
 #include "log.h"
@@ -73,7 +74,7 @@ h_workspaces_list(struct api_req *req)
 }
 
 struct ws_create {
-	const char	*uid, *name, *tz;
+	const char	*uid, *name, *tz, *plan;
 	char		 wid[CRON_ID_LEN + 1];
 };
 
@@ -83,7 +84,8 @@ ws_create_txn(struct db *db, void *arg)
 	struct ws_create	*c = arg;
 	int			 rc;
 
-	if ((rc = db_workspace_insert(db, c->wid, c->name, c->tz)) != DB_OK)
+	if ((rc = db_workspace_insert(db, c->wid, c->name, c->tz,
+	    c->plan)) != DB_OK)
 		return rc;
 	return db_membership_insert(db, c->wid, c->uid, "owner");
 }
@@ -103,6 +105,7 @@ h_workspaces_create(struct api_req *req)
 	if (api_validate(req, f, 2) == -1)
 		return;
 	c.uid = req->caller.s.user_id;
+	c.plan = req->ctx->conf->default_plan;
 	c.name = cron_json_str(req->json, "name");
 	if ((c.tz = cron_json_str(req->json, "timezone")) == NULL)
 		c.tz = "UTC";

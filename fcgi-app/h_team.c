@@ -281,7 +281,28 @@ struct invite_new {
 	char			 raw[CRON_SECRET_HEXLEN + 1];
 	char			 hash[CRON_SHA256_HEXLEN + 1];
 	int			 member;
+	int			 max;		/* refused: the plan's seats */
 };
+
+/*
+ * The max_members quota (SPEC §10) of workspace wid with `adding` more
+ * seats: 0 when they fit, else the plan's limit.  Locks the workspace.
+ */
+static int
+seats_refused(struct db *db, const struct api_req *req, const char *wid,
+    int adding, int *rc)
+{
+	const struct cron_plan	*p;
+	struct db_seats		 s;
+
+	if ((*rc = db_usage_seats(db, wid, &s)) != DB_OK)
+		return 0;
+	p = cron_plan_of(req->ctx->conf, s.plan);
+	if (p->max_members > 0 && s.members + s.invites + adding >
+	    p->max_members)
+		return p->max_members;
+	return 0;
+}
 
 /* Replaces any pending invite for the address, then queues the mail. */
 static int
@@ -293,7 +314,11 @@ invite_txn(struct db *db, void *arg)
 	int			 rc;
 
 	if ((rc = db_invite_delete_pending(db, s->workspace_id, n->norm)) !=
-	    DB_OK || (rc = db_invite_insert(db, n->inv.id, s->workspace_id,
+	    DB_OK)
+		return rc;
+	if ((n->max = seats_refused(db, n->req, s->workspace_id, 1, &rc)) > 0)
+		return DB_NOTFOUND;
+	if (rc != DB_OK || (rc = db_invite_insert(db, n->inv.id, s->workspace_id,
 	    n->inv.email, n->norm, n->inv.role, n->hash, s->user_id,
 	    INVITE_TTL)) != DB_OK)
 		return rc;
@@ -344,6 +369,12 @@ h_invites_create(struct api_req *req)
 	cron_secret_new(n.raw, n.hash);
 	rc = db_txn(req->ctx->db, invite_txn, &n);
 	explicit_bzero(n.raw, sizeof(n.raw));
+	if (n.max > 0) {
+		api_error(req, API_E_PLAN_LIMIT_EXCEEDED, "the plan's members "
+		    "(and pending invites) are at its limit",
+		    api_limit_details("max_members", n.max));
+		return;
+	}
 	if (rc != DB_OK) {
 		api_db_error(req, rc);
 		return;
@@ -409,6 +440,7 @@ struct accept {
 	struct db_invite	 inv;
 	enum api_err		 err;
 	const char		*why;
+	int			 max;		/* refused: the plan's seats */
 };
 
 static int
@@ -438,7 +470,14 @@ accept_txn(struct db *db, void *arg)
 		a->why = "already a member of this workspace";
 		return DB_NOTFOUND;
 	}
-	if ((rc = db_invite_accept(db, a->inv.id)) != DB_OK)
+	/* the invite held a seat; over the limit if the plan shrank since */
+	if ((a->max = seats_refused(db, a->req, a->inv.workspace_id, 0, &rc)) >
+	    0) {
+		a->err = API_E_PLAN_LIMIT_EXCEEDED;
+		a->why = "the workspace's plan has no free member seat";
+		return DB_NOTFOUND;
+	}
+	if (rc != DB_OK || (rc = db_invite_accept(db, a->inv.id)) != DB_OK)
 		return rc;
 	return db_membership_insert(db, a->inv.workspace_id, s->user_id,
 	    a->inv.role);
@@ -468,7 +507,8 @@ h_invites_accept(struct api_req *req)
 		return;
 	}
 	if (a.err != API_E__MAX) {
-		api_error(req, a.err, a.why, NULL);
+		api_error(req, a.err, a.why, a.max > 0 ?
+		    api_limit_details("max_members", a.max) : NULL);
 		return;
 	}
 	if (rc != DB_OK) {

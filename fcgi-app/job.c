@@ -594,15 +594,15 @@ job_json(const struct db_job *j)
 }
 
 /*
- * Plan limit on how often a job may run (SPEC §10; from the config until
- * plans exist): 0 when s respects it, else the limit in minutes.
+ * Plan limit on how often a job may run (SPEC §10): 0 when s respects
+ * plan p's, else the limit in minutes.
  */
 int
-job_interval_limit(const struct cron_conf *conf, const struct cron_sched *s,
+job_interval_limit(const struct cron_plan *p, const struct cron_sched *s,
     int64_t now)
 {
 	int64_t	gap;
-	int	min = conf->jobs_min_interval_minutes;
+	int	min = p->min_interval_minutes;
 
 	if (min <= 1 || (gap = cron_sched_min_gap(s, now)) == -1 ||
 	    gap >= min * CRON_MINUTE_MS)
@@ -618,12 +618,19 @@ job_check_interval(struct api_req *req, const struct cron_sched *s,
 	struct json_object	*d;
 	int			 min;
 
-	if ((min = job_interval_limit(req->ctx->conf, s, now)) == 0)
+	if ((min = job_interval_limit(api_plan(req), s, now)) == 0)
 		return 0;
 	d = api_limit_details("min_interval_minutes", min);
 	api_error(req, API_E_PLAN_LIMIT_EXCEEDED, "the plan does not allow "
 	    "runs this close together", d);
 	return -1;
+}
+
+/* The plan the caller's workspace is held to (SPEC §10). */
+const struct cron_plan *
+api_plan(const struct api_req *req)
+{
+	return cron_plan_of(req->ctx->conf, req->caller.s.plan);
 }
 
 /* details of 403 plan_limit_exceeded: {"limit": name, "value": value} */

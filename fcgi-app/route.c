@@ -66,6 +66,8 @@ static const struct api_route api_routes[] = {
 	{ API_POST,	"/v1/workspace/invites", h_invites_create, API_OP_INVITES_CREATE, ROUTE_BODY },
 	{ API_DELETE,	"/v1/workspace/invites/:id", h_invites_delete, API_OP_INVITES_DELETE, 0 },
 	{ API_POST,	"/v1/workspace/transfer", h_workspace_transfer, API_OP_WORKSPACE_TRANSFER, ROUTE_BODY },
+	{ API_GET,	"/v1/workspace/billing", h_billing_get,	API_OP_BILLING_GET, 0 },
+	{ API_PUT,	"/v1/workspace/billing", h_billing_put,	API_OP_BILLING_UPDATE, ROUTE_BODY },
 	{ API_POST,	"/v1/invites/accept",	h_invites_accept, API_OP_INVITES_ACCEPT, ROUTE_BODY },
 	{ API_GET,	"/v1/workspaces",	h_workspaces_list, API_OP_WORKSPACES_LIST, 0 },
 	{ API_POST,	"/v1/workspaces",	h_workspaces_create, API_OP_WORKSPACES_CREATE, ROUTE_BODY },

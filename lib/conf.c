@@ -67,11 +67,9 @@ static const struct conf_key conf_table[] = {
 	{ "smtp_timeout",	CONF_INT,  O(smtp_timeout),	1, 300, "30" },
 	{ "mail_retry_base_seconds", CONF_INT, O(mail_retry_base_seconds), 1, 3600,
 	    "30" },
-	/* job quotas until plans exist (SPEC §10, issue 9) */
-	{ "jobs_max_per_workspace", CONF_INT, O(jobs_max_per_workspace), 1,
-	    1000000, "1000" },
-	{ "jobs_min_interval_minutes", CONF_INT, O(jobs_min_interval_minutes),
-	    1, 1440, "1" },
+	/* plans: the plan.NAME.LIMIT keys are read by lib/plan.c */
+	{ "default_plan", CONF_STR, O(default_plan), 1, CRON_PLAN_NAME_MAX,
+	    "free" },
 	/* the runner (cron-scheduler) */
 	{ "scheduler_max_inflight", CONF_INT, O(scheduler_max_inflight), 1,
 	    100000, "1000" },
@@ -79,7 +77,6 @@ static const struct conf_key conf_table[] = {
 	    3600, "30" },
 	{ "scheduler_lease_margin_seconds", CONF_INT,
 	    O(scheduler_lease_margin_seconds), 1, 3600, "60" },
-	{ "history_days", CONF_INT, O(history_days), 1, 3650, "30" },
 	/* notification deliveries (cron-scheduler) */
 	{ "notify_retry_base_seconds", CONF_INT, O(notify_retry_base_seconds),
 	    1, 3600, "30" },
@@ -92,6 +89,16 @@ static const struct conf_key conf_table[] = {
 };
 
 #define CONF_NKEYS	(sizeof(conf_table) / sizeof(conf_table[0]))
+
+/* Keys of earlier versions, refused with what replaced them. */
+static const struct {
+	const char	*name;
+	const char	*instead;
+} conf_removed[] = {
+	{ "jobs_max_per_workspace", "plan.NAME.max_jobs" },
+	{ "jobs_min_interval_minutes", "plan.NAME.min_interval_minutes" },
+	{ "history_days", "plan.NAME.history_days" },
+};
 
 const struct conf_key *
 conf_keys(size_t *n)
@@ -229,6 +236,21 @@ conf_line(struct cron_conf *c, char *line, unsigned char *seen,
 		val[vlen - 1] = '\0';
 		val++;
 	}
+	if (strncmp(key, "plan.", 5) == 0) {
+		if ((why = cron_plan_set(c, key + 5, val)) != NULL) {
+			snprintf(err, errlen, "%s:%d: %s: %s", name, lineno,
+			    key, why);
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < sizeof(conf_removed) / sizeof(conf_removed[0]); i++)
+		if (strcmp(conf_removed[i].name, key) == 0) {
+			snprintf(err, errlen, "%s:%d: '%s' was replaced by "
+			    "plans: use %s (see cron.conf(5))", name, lineno,
+			    key, conf_removed[i].instead);
+			return -1;
+		}
 	for (i = 0; i < CONF_NKEYS; i++)
 		if (strcmp(conf_table[i].name, key) == 0)
 			break;
@@ -280,7 +302,7 @@ conf_parse(struct cron_conf *c, const char *name, const char *text,
 			return -1;
 		p += len + (nl != NULL);
 	}
-	return 0;
+	return cron_plan_finish(c, name, err, errlen);
 }
 
 /*

@@ -4,6 +4,20 @@
 
 #include <stddef.h>
 
+#define CRON_PLANS_MAX		16
+#define CRON_PLAN_NAME_MAX	32
+
+/* A plan's limits (SPEC §10); 0 means unlimited for the max_ ones. */
+struct cron_plan {
+	char	 name[CRON_PLAN_NAME_MAX + 1];
+	int	 max_jobs;
+	int	 min_interval_minutes;
+	int	 max_executions_per_month;
+	int	 max_members;
+	int	 history_days;
+	unsigned given;		/* limits set in the file (a bit each) */
+};
+
 struct cron_conf {
 	/* database */
 	char	*db_host;
@@ -49,14 +63,14 @@ struct cron_conf {
 	int	 smtp_starttls;
 	int	 smtp_timeout;
 	int	 mail_retry_base_seconds;
-	/* job quotas (until plans, issue 9) */
-	int	 jobs_max_per_workspace;
-	int	 jobs_min_interval_minutes;
+	/* plans (lib/plan.c): plan.NAME.LIMIT keys */
+	struct cron_plan plans[CRON_PLANS_MAX];
+	size_t	 nplans;
+	char	*default_plan;
 	/* the runner (cron-scheduler) */
 	int	 scheduler_max_inflight;
 	int	 scheduler_drain_seconds;
 	int	 scheduler_lease_margin_seconds;
-	int	 history_days;
 	int	 notify_retry_base_seconds;
 	int	 notify_max_attempts;
 	int	 notify_timeout_seconds;
@@ -88,5 +102,13 @@ int		 conf_parse(struct cron_conf *, const char *, const char *,
 		    char *, size_t);
 void		 conf_free(struct cron_conf *);
 const struct conf_key *conf_keys(size_t *);
+
+/* plan.c */
+const char	*cron_plan_set(struct cron_conf *, const char *, const char *);
+int		 cron_plan_finish(struct cron_conf *, const char *, char *,
+		    size_t);
+const struct cron_plan *cron_plan_find(const struct cron_conf *,
+		    const char *);
+const struct cron_plan *cron_plan_of(const struct cron_conf *, const char *);
 
 #endif

@@ -98,6 +98,13 @@ enum db_stmt {
 	DB_RUN_JOB_COMPLETE,
 	DB_RUN_RELEASE,
 	DB_RUN_PURGE,
+	DB_USAGE_ENSURE,
+	DB_USAGE_TAKE,
+	DB_USAGE_LOCK,
+	DB_USAGE_ADD,
+	DB_USAGE_GET,
+	DB_USAGE_SEATS,
+	DB_WORKSPACE_PLAN_SET,
 	DB_NOTIFY_CREATE,
 	DB_NOTIFY_TEST,
 	DB_NOTIFY_LEASE,
@@ -121,6 +128,18 @@ enum db_stmt {
 	DB_RULE_LIST,
 	DB_RULE_DELETE,
 	DB_EXEC_DELIVERIES,
+	/* scheduler heartbeats (db_instance.c) */
+	DB_INSTANCE_BEAT,
+	DB_INSTANCE_DELETE,
+	DB_INSTANCE_PURGE,
+	DB_INSTANCE_LIVE,
+	/* cron-admin status and plan (db_admin.c) */
+	DB_STATUS_SERVER,
+	DB_STATUS_QUEUE,
+	DB_STATUS_DUE,
+	DB_STATUS_LEASES,
+	DB_STATUS_OUTBOX,
+	DB_PLAN_COUNTS,
 	DB_STMT__MAX
 };
 
@@ -231,6 +250,7 @@ struct db_session {
 	char	 timezone[65];
 	int	 ws_restricted;
 	char	 restriction_reason[2004];
+	char	 plan[33];		/* workspaces.plan */
 	char	 token_id[26];		/* API tokens only */
 	int	 token_touch;		/* last_used_at is a minute old */
 };
@@ -283,7 +303,7 @@ struct db_membership {
 
 int	db_workspace_restrict(struct db *, const char *, int, const char *);
 int	db_workspace_insert(struct db *, const char *, const char *,
-	    const char *);
+	    const char *, const char *);
 int	db_membership_insert(struct db *, const char *, const char *,
 	    const char *);
 int	db_membership_list_user(struct db *, const char *,
@@ -562,6 +582,7 @@ struct db_due {
 	int64_t	 run_at;
 	int64_t	 next_run_at;
 	int	 restricted;		/* the workspace is restricted */
+	char	 plan[33];		/* the workspace's plan */
 };
 
 int	db_claim_due(struct db *, int64_t, int, struct db_due **, size_t *);
@@ -664,6 +685,72 @@ int	db_notify_done(struct db *, unsigned long long, const char *,
 	    const char *, int, int64_t, int, const char *, int64_t);
 int	db_notify_purge(struct db *, int64_t, int, unsigned long long *);
 int	db_run_release(struct db *, const char *, const char *);
-int	db_run_purge(struct db *, int64_t, int, unsigned long long *);
+int	db_run_purge(struct db *, const char *const *, size_t, size_t,
+	    int64_t, int, unsigned long long *);
+
+/* db_usage.c: executions per workspace and month (SPEC §10) */
+#define DB_USAGE_BATCH	50	/* workspaces in one db_usage_lock */
+void	db_usage_month(int64_t, char[8]);
+int	db_usage_take(struct db *, const char *, int64_t, int, int);
+int	db_usage_lock(struct db *, int64_t, const char *const *, size_t,
+	    long long *);
+int	db_usage_add(struct db *, int64_t, const char *const *, const int *,
+	    size_t);
+int	db_usage_get(struct db *, const char *, int64_t, long long *);
+/* a workspace's plan and what its quotas count (db_usage_seats) */
+struct db_seats {
+	char		plan[33];
+	long long	jobs;		/* workspaces.job_count */
+	long long	members;
+	long long	invites;	/* pending, unexpired */
+};
+int	db_usage_seats(struct db *, const char *, struct db_seats *);
+int	db_workspace_plan_set(struct db *, const char *, const char *);
+
+/* db_instance.c: one row per running cron-scheduler (scheduler_instances) */
+struct db_instance {
+	char	 instance[49];		/* host:pid:tag */
+	char	 host[256];
+	long long pid;
+	char	 version[33];
+	int64_t	 started_at;
+	int64_t	 seen_at;		/* the server's clock */
+	int	 inflight;
+};
+
+int	db_instance_beat(struct db *, const struct db_instance *);
+int	db_instance_delete(struct db *, const char *);
+int	db_instance_purge(struct db *, unsigned long long *);
+int	db_instance_live(struct db *, int64_t, struct db_instance **,
+	    size_t *);
+
+/* db_admin.c: what cron-admin status and plan read */
+struct db_queue {
+	long long	 queued;
+	long long	 ready;		/* queued, run_after reached */
+	long long	 running;
+};
+
+/* The leases held by one scheduler instance (lease_owner's prefix). */
+struct db_lease_owner {
+	char		 instance[65];
+	long long	 count;
+	long long	 expired;	/* waiting for a takeover */
+	int64_t		 earliest;	/* the first to expire */
+};
+
+struct db_plan_count {
+	char		 plan[33];
+	long long	 workspaces;
+};
+
+int	db_status_server(struct db *, char *, size_t, int64_t *);
+int	db_status_queue(struct db *, int64_t, struct db_queue *);
+int	db_status_due(struct db *, int64_t, long long, long long *,
+	    int64_t *);
+int	db_status_leases(struct db *, int64_t, struct db_lease_owner **,
+	    size_t *);
+int	db_status_outbox(struct db *, long long *, long long *);
+int	db_plan_counts(struct db *, struct db_plan_count **, size_t *);
 
 #endif

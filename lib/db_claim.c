@@ -2,8 +2,8 @@
  * The scheduler's claim of due jobs (SPEC §7): a batch of active jobs
  * whose next_run_at has come, locked with FOR UPDATE SKIP LOCKED through
  * the jobs_due index (state, next_run_at, id), so concurrent schedulers
- * take disjoint batches without waiting.  The workspace's restriction is
- * read by a subquery, which takes no lock (checked: a second transaction
+ * take disjoint batches without waiting.  The workspace's restriction and
+ * plan are read by subqueries, which take no lock (checked: a second transaction
  * can lock that workspace row while the batch is held).
  */
 #include "config.h"
@@ -41,6 +41,7 @@ db_claim_due(struct db *db, int64_t now, int limit, struct db_due **out,
 		d->run_at = db_res_time(res, 7);
 		d->next_run_at = db_res_time(res, 8);
 		d->restricted = (int)db_res_int(res, 9);
+		db_res_copy(res, 10, d->plan, sizeof(d->plan));
 	}
 	db_res_free(res);
 	return DB_OK;

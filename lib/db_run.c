@@ -236,13 +236,24 @@ db_run_release(struct db *db, const char *id, const char *owner)
 	return db_exec(db, DB_RUN_RELEASE, v, 2, NULL);
 }
 
-/* Deletes up to limit finished executions created before `before`. */
+/*
+ * Deletes up to limit finished executions created before `before` in the
+ * workspaces on plan names[k] -- and, for the default plan (k == 0), in
+ * those whose plan is none of the n configured names[] (at most 16).
+ */
 int
-db_run_purge(struct db *db, int64_t before, int limit,
-    unsigned long long *n)
+db_run_purge(struct db *db, const char *const *names, size_t n, size_t k,
+    int64_t before, int limit, unsigned long long *count)
 {
 	char		t[32];
-	struct db_val	v[] = { dbv_time(before, t), dbv_int(limit) };
+	struct db_val	v[20];
+	size_t		i;
 
-	return db_exec(db, DB_RUN_PURGE, v, 2, n);
+	v[0] = dbv_time(before, t);
+	v[1] = dbv_str(names[k]);
+	v[2] = dbv_int(k == 0);
+	for (i = 0; i < 16; i++)
+		v[3 + i] = dbv_str(names[i < n ? i : 0]);
+	v[19] = dbv_int(limit);
+	return db_exec(db, DB_RUN_PURGE, v, 20, count);
 }

@@ -45,6 +45,9 @@
 #define DB_Q100	DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " \
 		DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10
 
+/* CLAIM_BATCH placeholders */
+#define DB_Q50	DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10 ", " DB_Q10
+
 /* a delivery and its channel, read by subqueries, which lock nothing:
  * two schedulers deliver to one channel side by side */
 #define DB_NOTIFY_COLUMNS						\
@@ -211,8 +214,8 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "AND restricted = 0 AND verified_at <= UTC_TIMESTAMP(3) - "
 	    "INTERVAL 48 HOUR",
 	[DB_WORKSPACE_INSERT] =
-	    "INSERT INTO workspaces (id, name, timezone, created_at, updated_at) "
-	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	    "INSERT INTO workspaces (id, name, timezone, plan, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
 	[DB_MEMBERSHIP_INSERT] =
 	    "INSERT INTO memberships (workspace_id, user_id, role, created_at) "
 	    "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
@@ -225,13 +228,13 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	[DB_AUTH_SESSION] =
 	    "SELECT u.id, u.trust_level, u.restricted, m.role, w.id, "
 	    "w.restricted, w.restriction_reason, w.name, w.timezone, u.name, "
-	    "u.email FROM users u "
+	    "u.email, w.plan FROM users u "
 	    "LEFT JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ? "
 	    "LEFT JOIN workspaces w ON w.id = m.workspace_id WHERE u.id = ?",
 	[DB_AUTH_TOKEN] =
 	    "SELECT u.id, u.trust_level, u.restricted, m.role, w.id, "
 	    "w.restricted, w.restriction_reason, w.name, w.timezone, u.name, "
-	    "u.email, t.id, t.created_by, (t.last_used_at IS NULL OR "
+	    "u.email, w.plan, t.id, t.created_by, (t.last_used_at IS NULL OR "
 	    "t.last_used_at < UTC_TIMESTAMP(3) - INTERVAL 60 SECOND) "
 	    "FROM api_tokens t "
 	    "JOIN workspaces w ON w.id = t.workspace_id "
@@ -387,7 +390,8 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 	    "SELECT j.id, j.workspace_id, j.name, j.kind, j.every_n_minutes, "
 	    "j.cron_expr, j.timezone, j.run_at, j.next_run_at, "
 	    "(SELECT w.restricted FROM workspaces w "
-	    "WHERE w.id = j.workspace_id) "
+	    "WHERE w.id = j.workspace_id), "
+	    "(SELECT w.plan FROM workspaces w WHERE w.id = j.workspace_id) "
 	    "FROM jobs j WHERE j.state = 'active' AND j.next_run_at <= ? "
 	    "ORDER BY j.next_run_at, j.id LIMIT ? FOR UPDATE SKIP LOCKED",
 	[DB_CLAIM_ADVANCE] =
@@ -569,9 +573,101 @@ static const char *const db_sql_table[DB_STMT__MAX] = {
 
 	/* retention: finished history older than the window; attempts go
 	 * with it (foreign key cascade) */
+	/* executions per workspace and UTC month (SPEC §10, db_usage.c): the
+	 * API takes one at a time under the row's lock (the conditional
+	 * UPDATE finds no row when the quota would be passed); a claim batch
+	 * locks its workspaces' rows, decides, then adds */
+	[DB_USAGE_ENSURE] =
+	    "INSERT IGNORE INTO workspace_usage (workspace_id, month) "
+	    "VALUES (?, ?)",
+	[DB_USAGE_TAKE] =
+	    "UPDATE workspace_usage SET executions = executions + ? "
+	    "WHERE workspace_id = ? AND month = ? AND executions + ? <= ?",
+	[DB_USAGE_LOCK] =
+	    "SELECT workspace_id, executions FROM workspace_usage "
+	    "WHERE month = ? AND workspace_id IN (" DB_Q50 ") FOR UPDATE",
+	[DB_USAGE_ADD] =
+	    "INSERT INTO workspace_usage (workspace_id, month, executions) "
+	    "VALUES (?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE executions = executions + VALUES(executions)",
+	/* members and pending invites, under the workspace row's lock */
+	[DB_USAGE_SEATS] =
+	    "SELECT w.plan, w.job_count, (SELECT COUNT(*) FROM memberships m "
+	    "WHERE m.workspace_id = w.id), (SELECT COUNT(*) FROM invites i "
+	    "WHERE i.workspace_id = w.id AND i.accepted_at IS NULL "
+	    "AND i.expires_at > UTC_TIMESTAMP(3)) "
+	    "FROM workspaces w WHERE w.id = ? FOR UPDATE",
+	[DB_WORKSPACE_PLAN_SET] =
+	    "UPDATE workspaces SET plan = ?, updated_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ?",
+	[DB_USAGE_GET] =
+	    "SELECT executions FROM workspace_usage "
+	    "WHERE workspace_id = ? AND month = ?",
+	/* per plan (SPEC §10): the workspaces on plan ?, and with the
+	 * second ? set those whose plan is none of the 16 configured */
 	[DB_RUN_PURGE] =
 	    "DELETE FROM executions WHERE created_at < ? "
-	    "AND status IN ('succeeded', 'failed') LIMIT ?",
+	    "AND status IN ('succeeded', 'failed') AND workspace_id IN "
+	    "(SELECT id FROM workspaces WHERE plan = ? OR (? AND plan NOT IN "
+	    "(" DB_Q10 ", ?, ?, ?, ?, ?, ?))) LIMIT ?",
+
+	/* scheduler heartbeats (db_instance.c): started_at is kept from
+	 * the first beat, seen_at is the server's clock */
+	[DB_INSTANCE_BEAT] =
+	    "INSERT INTO scheduler_instances (instance, host, pid, version, "
+	    "started_at, seen_at, inflight) "
+	    "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?) "
+	    "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at), "
+	    "inflight = VALUES(inflight)",
+	[DB_INSTANCE_DELETE] =
+	    "DELETE FROM scheduler_instances WHERE instance = ?",
+	[DB_INSTANCE_PURGE] =
+	    "DELETE FROM scheduler_instances "
+	    "WHERE seen_at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY",
+	[DB_INSTANCE_LIVE] =
+	    "SELECT instance, host, pid, version, started_at, seen_at, "
+	    "inflight FROM scheduler_instances WHERE seen_at >= ? "
+	    "ORDER BY instance",
+
+	/* cron-admin status (db_admin.c): each a range of one index */
+	[DB_STATUS_SERVER] =
+	    "SELECT VERSION(), UTC_TIMESTAMP(3)",
+	/* executions_queue (status, run_after, id), index only */
+	[DB_STATUS_QUEUE] =
+	    "SELECT COALESCE(SUM(status = 'queued'), 0), "
+	    "COALESCE(SUM(status = 'queued' AND run_after <= ?), 0), "
+	    "COALESCE(SUM(status = 'running'), 0) FROM executions "
+	    "WHERE status IN ('queued', 'running')",
+	/* what the claim would take (DB_CLAIM_DUE) less the restricted
+	 * workspaces' jobs, in jobs_due order and at most ? of them: the
+	 * count stops at the cap, the first row is the oldest.  The scalar
+	 * subquery is one primary-key lookup per due job; NOT EXISTS here
+	 * becomes an anti-join that scans all of workspaces. */
+	[DB_STATUS_DUE] =
+	    "SELECT COUNT(*), MIN(d.next_run_at) FROM ("
+	    "SELECT j.next_run_at FROM jobs j "
+	    "WHERE j.state = 'active' AND j.next_run_at <= ? "
+	    "AND (SELECT w.restricted FROM workspaces w "
+	    "WHERE w.id = j.workspace_id) = 0 "
+	    "ORDER BY j.next_run_at, j.id LIMIT ?) d",
+	/* executions_lease (status, lease_expires_at, id); lease_owner is
+	 * host:pid:tag, or that and :counter */
+	[DB_STATUS_LEASES] =
+	    "SELECT SUBSTRING_INDEX(lease_owner, ':', 3) AS owner, COUNT(*), "
+	    "COALESCE(SUM(lease_expires_at < ?), 0), MIN(lease_expires_at) "
+	    "FROM executions WHERE status = 'running' "
+	    "AND lease_owner IS NOT NULL GROUP BY owner ORDER BY owner",
+	/* mail_outbox_due and deliveries_due, index only */
+	[DB_STATUS_OUTBOX] =
+	    "SELECT (SELECT COUNT(*) FROM mail_outbox "
+	    "WHERE status = 'queued'), "
+	    "(SELECT COUNT(*) FROM notification_deliveries "
+	    "WHERE status IN ('queued', 'sending'))",
+	/* cron-admin plan list: a scan of workspaces, an operator's
+	 * command (no index on plan) */
+	[DB_PLAN_COUNTS] =
+	    "SELECT plan, COUNT(*) FROM workspaces GROUP BY plan "
+	    "ORDER BY plan",
 };
 
 const char *

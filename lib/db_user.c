@@ -87,6 +87,7 @@ session_row(struct db_res *res, struct db_session *s)
 	db_res_copy(res, 8, s->timezone, sizeof(s->timezone));
 	db_res_copy(res, 9, s->user_name, sizeof(s->user_name));
 	db_res_copy(res, 10, s->user_email, sizeof(s->user_email));
+	db_res_copy(res, 11, s->plan, sizeof(s->plan));
 }
 
 /*
@@ -130,8 +131,8 @@ db_auth_token(struct db *db, const char *hash, struct db_session *s)
 	rc = DB_NOTFOUND;
 	if (db_res_next(res)) {
 		session_row(res, s);
-		db_res_copy(res, 11, s->token_id, sizeof(s->token_id));
-		s->token_touch = db_res_int(res, 13) != 0;
+		db_res_copy(res, 12, s->token_id, sizeof(s->token_id));
+		s->token_touch = db_res_int(res, 14) != 0;
 		rc = DB_OK;
 	}
 	db_res_free(res);

@@ -8,11 +8,12 @@
 
 int
 db_workspace_insert(struct db *db, const char *id, const char *name,
-    const char *tz)
+    const char *tz, const char *plan)
 {
-	struct db_val	v[] = { dbv_str(id), dbv_str(name), dbv_str(tz) };
+	struct db_val	v[] = { dbv_str(id), dbv_str(name), dbv_str(tz),
+			    dbv_str(plan) };
 
-	return db_exec(db, DB_WORKSPACE_INSERT, v, 3, NULL);
+	return db_exec(db, DB_WORKSPACE_INSERT, v, 4, NULL);
 }
 
 int

@@ -9,8 +9,9 @@
  *
  * Misfires: a job that missed runs (no scheduler was up) runs once, for
  * the latest missed slot, and continues from the first run after now
- * (lib/schedule.c: cron_sched_due).  A job of a restricted workspace has
- * its slot skipped: next_run_at moves on, nothing runs.  A scheduled job
+ * (lib/schedule.c: cron_sched_due).  A job of a restricted workspace, or
+ * of one that has used its plan's executions for the month (SPEC §10),
+ * has its slot skipped: next_run_at moves on, nothing runs.  A scheduled job
  * keeps state active with next_run_at NULL until its execution finishes
  * (the runner completes it).
  */
@@ -29,7 +30,7 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define CLAIM_BATCH	50
+#define CLAIM_BATCH	DB_USAGE_BATCH	/* its workspaces fit one usage lock */
 
 struct claim {
 	struct sched	*s;
@@ -62,6 +63,71 @@ due_sched(const struct db_due *d, struct cron_sched *cs)
 	return 0;
 }
 
+/*
+ * The monthly execution quota (SPEC §10) of the batch's queued slots:
+ * locks the counters of their workspaces (when a plan limits them) and
+ * clears the id of every slot past its workspace's limit.  Fills wids[]
+ * and adds[] (what each workspace will run) for quota_count; returns
+ * how many workspaces, or -1 with *rc set.
+ */
+static int
+quota_check(struct claim *c, struct db *db, struct db_claimed *cl, size_t n,
+    const char **wids, int *adds, int *rc)
+{
+	long long		 used[DB_USAGE_BATCH];
+	int			 max[DB_USAGE_BATCH], limited = 0;
+	size_t			 i, w, nw = 0;
+
+	for (i = 0; i < n; i++) {
+		if (cl[i].id[0] == '\0')
+			continue;
+		for (w = 0; w < nw && strcmp(wids[w], cl[i].due->workspace_id);
+		    w++)
+			;
+		if (w == nw && nw < DB_USAGE_BATCH) {
+			wids[nw] = cl[i].due->workspace_id;
+			max[nw] = cron_plan_of(c->s->conf,
+			    cl[i].due->plan)->max_executions_per_month;
+			limited |= max[nw] > 0;
+			adds[nw++] = 0;
+		}
+	}
+	memset(used, 0, sizeof(used));
+	if (limited && (*rc = db_usage_lock(db, c->now, wids, nw, used)) !=
+	    DB_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (cl[i].id[0] == '\0')
+			continue;
+		for (w = 0; w < nw && strcmp(wids[w], cl[i].due->workspace_id);
+		    w++)
+			;
+		if (w < nw && max[w] > 0 && used[w] + adds[w] >= max[w]) {
+			log_info("job %s skipped: workspace %s has run its "
+			    "plan's %d executions this month", cl[i].due->id,
+			    wids[w], max[w]);
+			cl[i].id[0] = '\0';
+		} else if (w < nw)
+			adds[w]++;
+	}
+	return (int)nw;
+}
+
+/* Counts the executions the batch queued against their workspaces' month. */
+static int
+quota_count(struct claim *c, struct db *db, const struct db_claimed *cl,
+    size_t n, const char **wids, int *adds, size_t nw)
+{
+	size_t	i, w;
+
+	memset(adds, 0, nw * sizeof(*adds));
+	for (i = 0; i < n; i++)
+		for (w = 0; cl[i].id[0] != '\0' && w < nw; w++)
+			if (strcmp(wids[w], cl[i].due->workspace_id) == 0)
+				adds[w]++;
+	return db_usage_add(db, c->now, wids, adds, nw);
+}
+
 static int
 claim_txn(struct db *db, void *arg)
 {
@@ -69,6 +135,8 @@ claim_txn(struct db *db, void *arg)
 	struct db_due		*due;
 	struct db_claimed	*cl;
 	struct cron_sched	 cs;
+	const char		*wids[DB_USAGE_BATCH];
+	int			 adds[DB_USAGE_BATCH], nw;
 	size_t			 n, i;
 	int			 rc, missed;
 
@@ -99,6 +167,11 @@ claim_txn(struct db *db, void *arg)
 		else
 			cron_id_new(cl[i].id);
 	}
+	if ((nw = quota_check(c, db, cl, n, wids, adds, &rc)) == -1) {
+		free(cl);
+		free(due);
+		return rc;
+	}
 	if (c->bulk)
 		rc = db_claim_save(db, cl, n);
 	else
@@ -111,6 +184,8 @@ claim_txn(struct db *db, void *arg)
 				cl[i].id[0] = '\0';
 				rc = db_claim_save(db, &cl[i], 1);
 			}
+	if (rc == DB_OK)
+		rc = quota_count(c, db, cl, n, wids, adds, (size_t)nw);
 	for (i = 0; i < n && rc == DB_OK; i++) {
 		if (cl[i].id[0] == '\0')
 			continue;

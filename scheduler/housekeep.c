@@ -2,7 +2,8 @@
  * The table of duties the loop runs, each on its own interval (SPEC §7):
  * claiming due jobs (woken at the earliest next_run_at), mail, trust
  * promotions and the purge of old rate-limit counters; leasing
- * executions, notification deliveries and history purges.
+ * executions, notification deliveries and history purges; the heartbeat
+ * row cron-admin status reads (instance.c).
  */
 #include "config.h"
 
@@ -65,6 +66,8 @@ static const struct duty duties[SCHED_DUTY__MAX] = {
 	[SCHED_DUTY_RATE_PURGE] =	{ "rate-purge", duty_rate_purge, 300000 },
 	[SCHED_DUTY_HISTORY_PURGE] =	{ "history-purge", sched_run_purge,
 					  3600000 },
+	[SCHED_DUTY_HEARTBEAT] =	{ "heartbeat", sched_instance_beat,
+					  10000 },
 };
 
 /* Returns when duty i is due again after it returned rc at now. */

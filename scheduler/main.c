@@ -33,6 +33,7 @@
 #include "keyring.h"
 #include "log.h"
 #include "sched.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define LOOP_MAX_SLEEP_MS	1000
@@ -147,6 +148,44 @@ sched_conf_load(struct cron_conf *c, const char *path, char *err,
 	return 0;
 }
 
+/* Replaces the keyring with the one in its file; -1 (old one kept) on error. */
+static int
+keyring_reload(struct sched *s, const char *path)
+{
+	struct cron_keyring	*k;
+	char			 err[256];
+
+	if ((k = cron_keyring_load(path, err, sizeof(err))) == NULL) {
+		log_warnx("keyring: %s; keeping the keys already loaded", err);
+		return -1;
+	}
+	cron_keyring_free(s->keyring);
+	s->keyring = k;
+	return 0;
+}
+
+/*
+ * Makes sure key version v is loaded: after cron-admin keys rotate the
+ * file has a key this process has not seen, so it rereads the file (at
+ * most every 10 s, so a value sealed with a pruned key does not make it
+ * read the file for every request).
+ */
+void
+sched_keyring_fresh(struct sched *s, int v)
+{
+	static int64_t	last = -1;
+	int64_t		now = sched_mono_ms();
+
+	if (cron_keyring_has(s->keyring, v) ||
+	    (last != -1 && now - last < 10000))
+		return;
+	last = now;
+	if (keyring_reload(s, s->conf->keyring_file) == 0)
+		log_info("keyring: reread %s for key v%d (%s)",
+		    s->conf->keyring_file, v, cron_keyring_has(s->keyring, v) ?
+		    "found" : "still missing");
+}
+
 /* SIGHUP: rereads the file; an invalid one leaves the old in force. */
 static void
 sched_reload(struct sched *s)
@@ -161,12 +200,19 @@ sched_reload(struct sched *s)
 		free(nc);
 		return;
 	}
+	if (keyring_reload(s, nc->keyring_file) == -1) {
+		log_warnx("SIGHUP: keeping the old configuration");
+		conf_free(nc);
+		free(nc);
+		return;
+	}
 	db_free(s->db);
 	conf_free(s->conf);
 	free(s->conf);
 	s->conf = nc;
 	s->db = db_new(nc, 0);
-	log_info("SIGHUP: configuration reloaded from %s", s->conf_file);
+	log_info("SIGHUP: configuration and keyring reloaded from %s",
+	    s->conf_file);
 	sched_mail_log(nc);
 }
 
@@ -212,6 +258,7 @@ sched_loop(struct sched *s)
 {
 	int64_t	next, wait, drain_end = 0;
 	int	ready = 0;
+	int64_t	pinged = -1000000;
 
 	for (;;) {
 		next = sched_housekeep(s);
@@ -224,7 +271,12 @@ sched_loop(struct sched *s)
 			if (sched_notify("READY=1") == -1)
 				log_warn("NOTIFY_SOCKET: cannot send READY=1");
 		}
-		(void)sched_notify("WATCHDOG=1");
+		/* the loop turns many times a second; systemd needs a ping
+		 * well within WatchdogSec, not one per turn */
+		if (sched_mono_ms() - pinged >= 1000) {
+			(void)sched_notify("WATCHDOG=1");
+			pinged = sched_mono_ms();
+		}
 		if (s->reload)
 			sched_reload(s);
 		if (s->stop) {
@@ -310,11 +362,13 @@ main(int argc, char *argv[])
 	curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS,
 	    (long)s.conf->scheduler_max_inflight);
 	sched_instance(&s);
+	s.started_at = cron_now_ms();
 	s.db = db_new(s.conf, 0);
 	(void)db_connect(s.db);	/* failure is retried by each duty */
 	log_info("starting as %s", s.instance);
 	sched_mail_log(s.conf);
 	sched_loop(&s);
+	sched_instance_gone(&s);
 	curl_multi_cleanup(s.multi);
 	cron_keyring_free(s.keyring);
 	close(sched_sigfd);

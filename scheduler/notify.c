@@ -161,6 +161,7 @@ notice_creds(struct sched *s, const struct db_delivery *d)
 	if (d->cred == NULL)
 		return json_object_new_object();
 	aad = cron_channel_aad(d->workspace_id, d->channel_id);
+	sched_keyring_fresh(s, d->key_version);
 	rc = cron_open(s->keyring, d->key_version, d->cred, d->credlen, aad,
 	    strlen(aad), &pt, &ptlen);
 	free(aad);

@@ -224,6 +224,7 @@ lookup_secret(const char *name, size_t *len, void *arg)
 	    DB_OK)
 		return NULL;
 	aad = cron_secret_aad(r->l.workspace_id, name);
+	sched_keyring_fresh(r->s, sec.key_version);
 	if (cron_open(r->s->keyring, sec.key_version, sec.ct, sec.ctlen, aad,
 	    strlen(aad), &pt, len) == -1) {
 		log_warnx("execution %s: secret %s cannot be decrypted "
@@ -819,19 +820,40 @@ sched_run_release(struct sched *s)
 	}
 }
 
-/* Retention: finished executions past the history window. */
+/*
+ * Retention (SPEC §10): finished executions past their workspace plan's
+ * history window, one pass per plan (the default plan's pass also takes
+ * workspaces on a plan no longer configured), and test deliveries past
+ * the default plan's.  Returns 1 when a pass was full (more to do).
+ */
 int
 sched_run_purge(struct sched *s)
 {
-	unsigned long long	n = 0, t = 0;
-	int64_t			before;
+	const struct cron_conf	*c = s->conf;
+	const struct cron_plan	*p;
+	const char		*names[CRON_PLANS_MAX];
+	unsigned long long	 n, t = 0;
+	size_t			 i, k = 0;
+	int64_t			 now = cron_now_ms();
+	int			 more = 0;
 
-	before = cron_now_ms() - (int64_t)s->conf->history_days * 86400000;
-	if (db_run_purge(s->db, before, 10000, &n) != DB_OK ||
-	    db_notify_purge(s->db, before, 10000, &t) != DB_OK)
+	names[k++] = cron_plan_of(c, c->default_plan)->name;
+	for (i = 0; i < c->nplans; i++)
+		if (strcmp(c->plans[i].name, names[0]) != 0)
+			names[k++] = c->plans[i].name;
+	for (i = 0; i < k; i++) {
+		p = cron_plan_of(c, names[i]);
+		n = 0;
+		if (db_run_purge(s->db, names, k, i, now -
+		    (int64_t)p->history_days * 86400000, 10000, &n) != DB_OK)
+			return -1;
+		if (n > 0)
+			log_info("purged %llu executions older than %d days "
+			    "(plan %s)", n, p->history_days, p->name);
+		more |= n >= 10000;
+	}
+	if (db_notify_purge(s->db, now - (int64_t)cron_plan_of(c,
+	    c->default_plan)->history_days * 86400000, 10000, &t) != DB_OK)
 		return -1;
-	if (n > 0)
-		log_info("purged %llu executions older than %d days", n,
-		    s->conf->history_days);
-	return n >= 10000 || t >= 10000;
+	return more || t >= 10000;
 }

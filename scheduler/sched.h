@@ -38,6 +38,7 @@ enum sched_duty {
 	SCHED_DUTY_PROMOTE,
 	SCHED_DUTY_RATE_PURGE,
 	SCHED_DUTY_HISTORY_PURGE,
+	SCHED_DUTY_HEARTBEAT,
 	SCHED_DUTY__MAX
 };
 
@@ -47,6 +48,7 @@ struct sched {
 	struct db		*db;		/* owned; made from conf */
 	const char		*conf_file;
 	char			 instance[48];	/* host:pid:tag */
+	int64_t			 started_at;	/* wall clock ms */
 	unsigned long		 claims;	/* tokens handed out */
 	int			 stop;		/* SIGTERM/SIGINT seen */
 	int			 reload;	/* SIGHUP seen */
@@ -67,6 +69,7 @@ struct sched {
 int64_t	sched_mono_ms(void);
 void	sched_signals(struct sched *, int64_t);
 void	sched_claim_token(struct sched *, char *, size_t);
+void	sched_keyring_fresh(struct sched *, int);
 
 /* claim.c */
 int	sched_claim_run(struct sched *);
@@ -83,6 +86,10 @@ curl_socket_t	sched_open_socket(void *, curlsocktype, struct curl_sockaddr *);
 int	sched_notify_run(struct sched *);
 void	sched_notify_done(struct sched *, struct notice *, CURLcode);
 void	sched_notify_release(struct sched *);
+
+/* instance.c */
+int	sched_instance_beat(struct sched *);
+void	sched_instance_gone(struct sched *);
 
 /* housekeep.c */
 int64_t	sched_housekeep(struct sched *);

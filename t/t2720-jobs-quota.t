@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='job quotas from the config (SPEC 10): jobs_max_per_workspace, jobs_min_interval_minutes; create, PATCH and import'
+test_description='job quotas of the plan (SPEC 10): plan.NAME.max_jobs, plan.NAME.min_interval_minutes; create, PATCH and import'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_SRCDIR/t/lib-stack.sh"
 
@@ -39,7 +39,7 @@ import() {
 }
 
 test_expect_success 'start the stack with at most 3 jobs per workspace, runs at least 5 minutes apart' '
-	stack_up "jobs_max_per_workspace = 3" "jobs_min_interval_minutes = 5" &&
+	stack_up "plan.free.max_jobs = 3" "plan.free.min_interval_minutes = 5" &&
 	stack_user O owner@example.com &&
 	stack_user Q interval@example.com &&
 	stack_user R import@example.com &&

@@ -303,7 +303,7 @@ test_expect_success 'SIGHUP rereads the configuration, keeping the old one if in
 	{ cat base.conf; echo "mail_dir = $TRASH_DIRECTORY/mail2"; } |
 		grep -v "^mail_dir = $TRASH_DIRECTORY/mail$" >"$CRON_CONF" &&
 	kill -HUP $SCHED_PID &&
-	test_wait_for 10 grep -q "configuration reloaded" hup.log &&
+	test_wait_for 10 grep -q "SIGHUP: configuration and keyring reloaded" hup.log &&
 	mail_insert $(mail_id 6) a@example.com "new config" "x" &&
 	test_wait_for 10 test -f mail2/$(mail_id 6).eml &&
 	kill -0 $SCHED_PID &&

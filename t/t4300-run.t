@@ -36,6 +36,16 @@ test_expect_success 'secret://NAME is substituted at run time; a missing secret 
 	test_grep -v sk_live_run_time "$SCHED_LOG"
 '
 
+test_expect_success 'after cron-admin keys rotate the running scheduler rereads the keyring (no restart)' '
+	"$TEST_BUILDDIR/cron-admin" keys rotate >out &&
+	test "$(stack_sql "SELECT key_version FROM secrets WHERE name = \"api-key\"")" = 2 &&
+	: >"$TRASH_DIRECTORY/target.log" &&
+	run "$J2" && done_as "$EXEC" succeeded &&
+	seen /secret | jq -e ".headers.authorization == \"Bearer sk_live_run_time\"" &&
+	grep -q "keyring: reread .* for key v2 (found)" "$SCHED_LOG" &&
+	test_grep -v "cannot be decrypted" "$SCHED_LOG"
+'
+
 test_expect_success 'a retry status retries with backoff until success: 500, 500, 200' '
 	job J3 "$T/flaky?seq=500,500,200" ".retry_policy.max_attempts = 3" &&
 	run "$J3" && done_as "$EXEC" succeeded &&

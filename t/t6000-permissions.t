@@ -35,6 +35,8 @@ GET /v1/workspace/invites workspace 0 0 0 owner
 POST /v1/workspace/invites workspace 1 1 0 owner
 DELETE /v1/workspace/invites/:id workspace 1 1 0 owner
 POST /v1/workspace/transfer workspace 1 1 0 owner
+GET /v1/workspace/billing workspace 0 0 1 member
+PUT /v1/workspace/billing workspace 1 1 0 owner
 GET /v1/secrets workspace 0 0 1 member
 POST /v1/secrets workspace 1 1 1 admin
 DELETE /v1/secrets/:id workspace 1 1 1 admin
