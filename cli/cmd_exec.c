@@ -164,12 +164,8 @@ show_execution(struct json_object *e)
 int
 ctl_exec_get(struct ctl *c)
 {
-	char	*path = ctl_path("/v1/executions", c->args[0], NULL);
-	int	 rc;
-
-	rc = ctl_show(c, "GET", path, NULL, show_execution);
-	free(path);
-	return rc;
+	return ctl_show_id(c, "GET", "/v1/executions", NULL, NULL,
+	    show_execution);
 }
 
 int

@@ -229,12 +229,7 @@ static int
 job_call(struct ctl *c, const char *method, const char *suffix,
     struct json_object *body)
 {
-	char	*path = ctl_path("/v1/jobs", c->args[0], suffix);
-	int	 rc;
-
-	rc = ctl_show(c, method, path, body, show_job);
-	free(path);
-	return rc;
+	return ctl_show_id(c, method, "/v1/jobs", suffix, body, show_job);
 }
 
 int

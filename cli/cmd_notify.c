@@ -67,17 +67,7 @@ show_channels(struct json_object *o)
 int
 ctl_channels_list(struct ctl *c)
 {
-	struct ctl_resp	 r;
-	const char	*q[] = { "limit", ctl_opt(c, "limit"), "cursor",
-			    ctl_opt(c, "cursor"), NULL };
-	long		 n;
-	int		 rc;
-
-	if ((rc = ctl_opt_int(c, "limit", 1, 200, &n)) != 0 ||
-	    (rc = ctl_call_q(c, "GET", "/v1/notification-channels", q, &r)) !=
-	    CTL_OK)
-		return rc;
-	return ctl_print(c, &r, show_channels);
+	return ctl_list(c, "/v1/notification-channels", show_channels);
 }
 
 static void
@@ -105,12 +95,8 @@ show_channel(struct json_object *o)
 int
 ctl_channels_get(struct ctl *c)
 {
-	char	*path = ctl_path("/v1/notification-channels", c->args[0], NULL);
-	int	 rc;
-
-	rc = ctl_show(c, "GET", path, NULL, show_channel);
-	free(path);
-	return rc;
+	return ctl_show_id(c, "GET", "/v1/notification-channels", NULL, NULL,
+	    show_channel);
 }
 
 /* The channel from -f FILE and the flags (flags win); NULL with *rc set. */
@@ -206,12 +192,8 @@ show_rules(struct json_object *o)
 int
 ctl_rules_list(struct ctl *c)
 {
-	char	*path = ctl_path("/v1/jobs", c->args[0], "/notification-rules");
-	int	 rc;
-
-	rc = ctl_show(c, "GET", path, NULL, show_rules);
-	free(path);
-	return rc;
+	return ctl_show_id(c, "GET", "/v1/jobs", "/notification-rules", NULL,
+	    show_rules);
 }
 
 int

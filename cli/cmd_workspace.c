@@ -37,22 +37,6 @@ const struct ctl_optdef ctl_invite_opts[] = {
 	{ NULL, 0, NULL, NULL }
 };
 
-/* GET a list with --limit and --cursor, shown by show. */
-static int
-list(struct ctl *c, const char *path, void (*show)(struct json_object *))
-{
-	struct ctl_resp	 r;
-	const char	*q[] = { "limit", ctl_opt(c, "limit"), "cursor",
-			    ctl_opt(c, "cursor"), NULL };
-	long		 n;
-	int		 rc;
-
-	if ((rc = ctl_opt_int(c, "limit", 1, 200, &n)) != 0 ||
-	    (rc = ctl_call_q(c, "GET", path, q, &r)) != CTL_OK)
-		return rc;
-	return ctl_print(c, &r, show);
-}
-
 static const struct ctl_col secret_cols[] = {
 	{ "ID", "id", 0 }, { "NAME", "name", 0 }, { "KEY", "key_version", 0 },
 	{ "CREATED", "created_at", 1 }, { NULL, NULL, 0 }
@@ -67,7 +51,7 @@ show_secrets(struct json_object *o)
 int
 ctl_secrets_list(struct ctl *c)
 {
-	return list(c, "/v1/secrets", show_secrets);
+	return ctl_list(c, "/v1/secrets", show_secrets);
 }
 
 /* Reads the value from stdin into a buffer the caller wipes; NULL when too long. */
@@ -149,7 +133,7 @@ show_tokens(struct json_object *o)
 int
 ctl_tokens_list(struct ctl *c)
 {
-	return list(c, "/v1/api-tokens", show_tokens);
+	return ctl_list(c, "/v1/api-tokens", show_tokens);
 }
 
 /* POST /v1/api-tokens: the raw token is shown here, once. */
@@ -197,7 +181,7 @@ show_members(struct json_object *o)
 int
 ctl_members_list(struct ctl *c)
 {
-	return list(c, "/v1/workspace/members", show_members);
+	return ctl_list(c, "/v1/workspace/members", show_members);
 }
 
 int

@@ -99,6 +99,11 @@ int		 ctl_call_q(struct ctl *, const char *, const char *,
 		    const char *const *, struct ctl_resp *);
 int		 ctl_show(struct ctl *, const char *, const char *,
 		    struct json_object *, void (*)(struct json_object *));
+int		 ctl_show_id(struct ctl *, const char *, const char *,
+		    const char *, struct json_object *,
+		    void (*)(struct json_object *));
+int		 ctl_list(struct ctl *, const char *,
+		    void (*)(struct json_object *));
 int		 ctl_delete(struct ctl *, const char *, const char *,
 		    const char *);
 void		 ctl_resp_free(struct ctl_resp *);

@@ -317,3 +317,36 @@ ctl_json_wipe(struct json_object *o, const char *key)
 		explicit_bzero((char *)json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v));
 }
+
+/*
+ * METHOD prefix/ID[suffix] for the command's first argument, with body
+ * (which it frees); the answer shown by show.  Returns the exit status.
+ */
+int
+ctl_show_id(struct ctl *c, const char *method, const char *prefix,
+    const char *suffix, struct json_object *body,
+    void (*show)(struct json_object *))
+{
+	char	*path = ctl_path(prefix, c->args[0], suffix);
+	int	 rc;
+
+	rc = ctl_show(c, method, path, body, show);
+	free(path);
+	return rc;
+}
+
+/* GET path?limit=&cursor= from the command's --limit and --cursor, shown by show. */
+int
+ctl_list(struct ctl *c, const char *path, void (*show)(struct json_object *))
+{
+	struct ctl_resp	 r;
+	const char	*q[] = { "limit", ctl_opt(c, "limit"), "cursor",
+			    ctl_opt(c, "cursor"), NULL };
+	long		 n;
+	int		 rc;
+
+	if ((rc = ctl_opt_int(c, "limit", 1, 200, &n)) != 0 ||
+	    (rc = ctl_call_q(c, "GET", path, q, &r)) != CTL_OK)
+		return rc;
+	return ctl_print(c, &r, show);
+}

@@ -63,6 +63,17 @@ due_sched(const struct db_due *d, struct cron_sched *cs)
 	return 0;
 }
 
+/* The index of workspace id in wids[0..nw), or nw. */
+static size_t
+ws_index(const char **wids, size_t nw, const char *id)
+{
+	size_t	w;
+
+	for (w = 0; w < nw && strcmp(wids[w], id) != 0; w++)
+		;
+	return w;
+}
+
 /*
  * The monthly execution quota (SPEC §10) of the batch's queued slots:
  * locks the counters of their workspaces (when a plan limits them) and
@@ -81,9 +92,7 @@ quota_check(struct claim *c, struct db *db, struct db_claimed *cl, size_t n,
 	for (i = 0; i < n; i++) {
 		if (cl[i].id[0] == '\0')
 			continue;
-		for (w = 0; w < nw && strcmp(wids[w], cl[i].due->workspace_id);
-		    w++)
-			;
+		w = ws_index(wids, nw, cl[i].due->workspace_id);
 		if (w == nw && nw < DB_USAGE_BATCH) {
 			wids[nw] = cl[i].due->workspace_id;
 			max[nw] = cron_plan_of(c->s->conf,
@@ -99,9 +108,7 @@ quota_check(struct claim *c, struct db *db, struct db_claimed *cl, size_t n,
 	for (i = 0; i < n; i++) {
 		if (cl[i].id[0] == '\0')
 			continue;
-		for (w = 0; w < nw && strcmp(wids[w], cl[i].due->workspace_id);
-		    w++)
-			;
+		w = ws_index(wids, nw, cl[i].due->workspace_id);
 		if (w < nw && max[w] > 0 && used[w] + adds[w] >= max[w]) {
 			log_info("job %s skipped: workspace %s has run its "
 			    "plan's %d executions this month", cl[i].due->id,
@@ -122,9 +129,9 @@ quota_count(struct claim *c, struct db *db, const struct db_claimed *cl,
 
 	memset(adds, 0, nw * sizeof(*adds));
 	for (i = 0; i < n; i++)
-		for (w = 0; cl[i].id[0] != '\0' && w < nw; w++)
-			if (strcmp(wids[w], cl[i].due->workspace_id) == 0)
-				adds[w]++;
+		if (cl[i].id[0] != '\0' &&
+		    (w = ws_index(wids, nw, cl[i].due->workspace_id)) < nw)
+			adds[w]++;
 	return db_usage_add(db, c->now, wids, adds, nw);
 }
 
